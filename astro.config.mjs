@@ -1,0 +1,85 @@
+// @ts-check
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'astro/config';
+import starlight from '@astrojs/starlight';
+import mdx from '@astrojs/mdx';
+import node from '@astrojs/node';
+import { unified } from '@astrojs/markdown-remark';
+import starlightLinksValidator from 'starlight-links-validator';
+import remarkChecklist from './src/checklists/remark-checklist.ts';
+
+/** @param {string} name */
+const component = (name) => fileURLToPath(new URL(`./src/components/${name}.astro`, import.meta.url));
+
+// Docs pages are prerendered (output 'static'); src/pages/api/* opt out with `prerender = false`
+// and are served on demand by the Node adapter from dist/server/entry.mjs.
+export default defineConfig({
+	site: 'https://handbook.ai.coder.com',
+	adapter: node({ mode: 'standalone' }),
+	session: false,
+	markdown: {
+		// Astro 7 renders Markdown with Sätteri by default, which runs no remark plugins: unified()
+		// brings the remark pipeline back. Starlight pushes its own plugins onto this same processor
+		// and MDX inherits it.
+		processor: unified({
+			remarkPlugins: [[remarkChecklist, { Check: component('Check'), Field: component('Field') }]],
+		}),
+	},
+	integrations: [
+		starlight({
+			title: 'Workshop Handbook',
+			description: 'Guides, executable checklists and incident runbooks for the monthly stress-test workshops on ai.coder.com.',
+			customCss: ['./src/styles/checklist.css'],
+			lastUpdated: false,
+			plugins: [starlightLinksValidator({ errorOnRelativeLinks: true, errorOnLocalLinks: true })],
+			sidebar: [
+				{
+					label: 'Participants',
+					items: [
+						{ slug: 'participants/guide' },
+						{ slug: 'participants/troubleshooting' },
+					],
+				},
+				{
+					label: 'Facilitators',
+					items: [
+						{ slug: 'facilitators/guide' },
+						{ slug: 'facilitators/cadence' },
+						{
+							label: 'Checklists',
+							items: [
+								{ slug: 'checklists/pre-workshop' },
+								{ slug: 'checklists/t-minus-1' },
+								{ slug: 'checklists/workshop-day' },
+							],
+						},
+						{ slug: 'planning/capacity' },
+						{ slug: 'records/retrospective-template' },
+					],
+				},
+				{
+					label: 'Incident response',
+					items: [
+						{ slug: 'incidents', label: 'Overview' },
+						{
+							label: 'Runbooks',
+							items: [
+								{ slug: 'incidents/workspace-restart-loop' },
+								{ slug: 'incidents/subdomain-routing-failure' },
+								{ slug: 'incidents/ai-gateway-auth-failure' },
+								{ slug: 'incidents/resource-contention' },
+								{ slug: 'incidents/image-pull-failure' },
+								{ slug: 'incidents/provisioner-failure' },
+							],
+						},
+					],
+				},
+				{
+					label: 'Launch operations',
+					items: [{ slug: 'launch/operations' }],
+				},
+			],
+		}),
+		mdx(),
+	],
+});

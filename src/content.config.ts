@@ -1,0 +1,31 @@
+import { defineCollection } from 'astro:content';
+import { docsLoader } from '@astrojs/starlight/loaders';
+import { docsSchema } from '@astrojs/starlight/schema';
+import { z } from 'astro/zod';
+
+const checkId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: 'a check id is kebab-case, e.g. "litellm-key-expiry"' });
+
+/** Frontmatter of an incident runbook page. */
+export const runbookSchema = z.object({
+	id: z.string().regex(/^RB-[A-Z0-9-]+$/, { error: 'a runbook id looks like "RB-RESTART-LOOP"' }),
+	severity: z.enum(['P0', 'P1', 'P2', 'P3']),
+	checks: z.array(checkId).default([]),
+});
+
+/** Frontmatter of a page that is a runnable checklist. */
+export const checklistSchema = z.object({
+	id: checkId,
+	phase: z.enum(['T-7', 'T-3', 'T-2', 'T-1', 'day', 'T+2', 'launch']),
+});
+
+export const collections = {
+	docs: defineCollection({
+		loader: docsLoader(),
+		schema: docsSchema({
+			extend: z.object({
+				runbook: runbookSchema.optional(),
+				checklist: checklistSchema.optional(),
+			}),
+		}),
+	}),
+};

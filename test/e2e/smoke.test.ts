@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, testOutput } from '../support/browser.ts';
+import { startServer, type RunningServer } from '../support/server.ts';
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+	server = await startServer();
+	browser = await launchChromium();
+});
+afterAll(async () => {
+	await browser?.close();
+	await server?.stop();
+});
+
+/** Opens a page and collects console errors and failed requests while it loads. */
+async function open(path: string): Promise<{ page: Page; errors: string[] }> {
+	const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+	const errors: string[] = [];
+	// Resource errors are reported with their URL by the response listener below.
+	page.on('console', (msg) => msg.type() === 'error' && !msg.text().startsWith('Failed to load resource') && errors.push(msg.text()));
+	page.on('pageerror', (err) => errors.push(err.message));
+	page.on('requestfailed', (req) => errors.push(`${req.url()} ${req.failure()?.errorText}`));
+	page.on('response', (res) => res.status() >= 400 && errors.push(`${res.status()} ${res.url()}`));
+	const res = await page.goto(server.url + path, { waitUntil: 'networkidle' });
+	expect(res?.status()).toBe(200);
+	return { page, errors };
+}
+
+describe('in Chromium', () => {
+	it('opens the home page without console errors', async () => {
+		const { page, errors } = await open('/');
+		expect(await page.title()).toContain('Workshop Handbook');
+		await page.screenshot({ path: join(testOutput, 'home.png'), fullPage: true });
+		expect(errors).toEqual([]);
+		expect(existsSync(join(testOutput, 'home.png'))).toBe(true);
+	});
+
+	it('opens the pre-workshop checklist without console errors, checks listed', async () => {
+		const { page, errors } = await open('/checklists/pre-workshop/');
+		expect(await page.locator('[data-check-id="litellm-key-expiry"]').count()).toBeGreaterThan(0);
+		await page.screenshot({ path: join(testOutput, 'pre-workshop-checklist.png'), fullPage: true });
+		expect(errors).toEqual([]);
+	});
+
+	it.each(['LiteLLM', 'ImagePullBackOff'])('finds "%s" with the site search', async (term) => {
+		const { page } = await open('/');
+		await page.click('button[data-open-modal]');
+		await page.fill('.pagefind-ui__search-input', term);
+		const results = page.locator('.pagefind-ui__result');
+		await results.first().waitFor({ timeout: 10_000 });
+		expect(await results.count()).toBeGreaterThan(0);
+		await page.close();
+	});
+});
