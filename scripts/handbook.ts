@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// The handbook CLI (`npx handbook …`). Node 24 runs this TypeScript file directly.
+import { ConfigError } from '../src/checks/load-config.ts';
+import { checksList, checksRun, exitCodes, UsageError } from '../src/cli/checks.ts';
+import { createApp } from '../src/server/app.ts';
+import { StoreUnavailableError } from '../src/store/store.ts';
+
+const usage = `Usage: handbook <command> [options]
+
+  checks list [--env ID] [--format text|json]
+      The check catalogue of an environment.
+  checks run <checklist | check-id...> [--env ID] [--format text|json|junit] [--workshop ID]
+      Runs a checklist (stored as a run, like one started on its page) or single checks.
+      Exit code: 0 all passed, 4 a warning, 3 a failure or error, 2 usage or config error.
+
+Environment: HANDBOOK_CONFIG (default ./handbook.config.ts), HANDBOOK_DATA_DIR (default ./data).
+`;
+
+async function main(argv: string[]): Promise<number> {
+	const [group, command, ...rest] = argv;
+	const out = (s: string) => process.stdout.write(s + '\n');
+	const err = (s: string) => process.stderr.write(s + '\n');
+	if (!group || group === '--help' || group === '-h' || group === 'help') {
+		out(usage);
+		return group ? 0 : exitCodes.usage;
+	}
+	try {
+		if (group === 'checks' && (command === 'list' || command === 'run')) {
+			const app = await createApp();
+			try {
+				return command === 'list' ? checksList(app, rest, out) : await checksRun(app, rest, out, err);
+			} finally {
+				app.events.close();
+				app.store.close();
+			}
+		}
+		throw new UsageError(`unknown command "${[group, command].filter(Boolean).join(' ')}"`);
+	} catch (e) {
+		if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+			err(`handbook: ${(e as Error).message}\n\n${usage}`);
+			return exitCodes.usage;
+		}
+		if (e instanceof ConfigError || e instanceof StoreUnavailableError) {
+			err(`handbook: ${(e as Error).message}`);
+			return exitCodes.usage;
+		}
+		throw e;
+	}
+}
+
+const code = await main(process.argv.slice(2));
+// Exit once output is flushed: keep-alive sockets of finished probes must not hold the CLI open.
+process.stdout.write("", () => process.exit(code));

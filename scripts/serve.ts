@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// `npm start`: refuses a bad config or an unusable data directory before listening, marks checks
+// a previous process left running as interrupted, prints the facilitator sign-in, then serves
+// the built site (dist/) with the Node adapter (HOST, PORT).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../src/checks/load-config.ts';
+import { createApp } from '../src/server/app.ts';
+import { StoreUnavailableError } from '../src/store/store.ts';
+
+const entry = fileURLToPath(new URL('../dist/server/entry.mjs', import.meta.url));
+if (!existsSync(entry)) {
+	console.error('handbook: no build in dist/: run `npm run build` first.');
+	process.exit(2);
+}
+
+try {
+	const app = await createApp();
+	const interrupted = app.store.auditLog({}).filter((e) => e.action === 'check.interrupted').length;
+	if (interrupted) app.log(`handbook: ${interrupted} check(s) were interrupted by an earlier stop; their pages show it.`);
+	if (app.auth.usesConfiguredToken) app.log('handbook: facilitators sign in with HANDBOOK_FACILITATOR_TOKEN.');
+	// Without a configured token, every start prints a fresh one-time link (the last one may be used up).
+	else app.auth.issueOneTimeToken();
+	app.events.close();
+	app.store.close();
+} catch (err) {
+	if (err instanceof ConfigError || err instanceof StoreUnavailableError) {
+		console.error(`handbook: ${err.message}`);
+		process.exit(2);
+	}
+	throw err;
+}
+
+await import(entry);

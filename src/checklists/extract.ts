@@ -1,0 +1,201 @@
+import { createHash } from 'node:crypto';
+import type { ListItem, Nodes, Paragraph, Root } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import { parsePage } from './parse.ts';
+
+/** A value to record with a checklist item: `<Field name="…" type="…" label="…" unit="…" />`. */
+export interface FieldSpec {
+	name: string;
+	type: string;
+	label: string | null;
+	unit: string | null;
+	line: number;
+	column: number;
+}
+
+/** One checklist item (a GFM task item) with everything a tool needs about it. */
+export interface ChecklistItem {
+	file: string;
+	line: number;
+	column: number;
+	/** Headings above the item, outermost first. */
+	headingPath: string[];
+	/** The item's own text (first paragraph), JSX removed, whitespace folded. */
+	text: string;
+	/** Stable id: explicit `{/* id: … *\/}`, else the bound check id, else text slug + hash. */
+	id: string;
+	checkId: string | null;
+	fields: FieldSpec[];
+	/** 0 for a top-level item, 1 for an item nested in another item, … */
+	depth: number;
+	parentId: string | null;
+	checked: boolean;
+}
+
+/** A page's checklist: its items in document order, plus fields recorded outside task items. */
+export interface Checklist {
+	file: string;
+	title: string | null;
+	/** `checklist.id` from frontmatter, when the page is a runnable checklist. */
+	id: string | null;
+	phase: string | null;
+	/** Short hash of the page source: which version of the page a run or result was made with. */
+	revision: string;
+	frontmatter: Record<string, unknown>;
+	items: ChecklistItem[];
+	/** `<Field>`s outside any task item (e.g. in a table). */
+	looseFields: FieldSpec[];
+}
+
+type JsxNode = { type: 'mdxJsxTextElement' | 'mdxJsxFlowElement'; name: string | null; attributes: Array<{ type: string; name?: string; value?: unknown }>; position?: Nodes['position'] };
+
+function isJsx(node: { type: string }): node is JsxNode {
+	return node.type === 'mdxJsxTextElement' || node.type === 'mdxJsxFlowElement';
+}
+
+function attr(node: JsxNode, name: string): string | null {
+	const a = node.attributes.find((x) => x.type === 'mdxJsxAttribute' && x.name === name);
+	return typeof a?.value === 'string' ? a.value : null;
+}
+
+function fieldOf(node: JsxNode): FieldSpec {
+	return {
+		name: attr(node, 'name') ?? '',
+		type: attr(node, 'type') ?? 'text',
+		label: attr(node, 'label'),
+		unit: attr(node, 'unit'),
+		line: node.position?.start.line ?? 0,
+		column: node.position?.start.column ?? 0,
+	};
+}
+
+/** Text of a node without JSX elements and expressions. */
+function plainText(node: Nodes): string {
+	if (isJsx(node) || node.type === 'mdxTextExpression' || node.type === 'mdxFlowExpression') return '';
+	if ('children' in node) return (node.children as Nodes[]).map(plainText).join('');
+	return toString(node);
+}
+
+function slugify(text: string): string {
+	return text
+		.toLowerCase()
+		.normalize('NFKD')
+		.replace(/[^\w\s-]/g, '')
+		.trim()
+		.split(/[\s_-]+/)
+		.filter(Boolean)
+		.slice(0, 6)
+		.join('-')
+		.slice(0, 48);
+}
+
+const shortHash = (s: string, n = 6) => createHash('sha256').update(s).digest('hex').slice(0, n);
+
+/** `{/* id: storage-01 *\/}` inside the item's first paragraph. */
+function explicitId(paragraph: Paragraph | undefined): string | null {
+	for (const child of paragraph?.children ?? []) {
+		if (child.type === 'mdxTextExpression') {
+			const m = child.value.match(/^\s*\/\*\s*id:\s*([\w.-]+)\s*\*\/\s*$/);
+			if (m) return m[1]!;
+		}
+	}
+	return null;
+}
+
+/**
+ * Extracts every checklist item of a page in document order, nested items after their parent.
+ * Ids are stable across edits that do not touch the item itself.
+ *
+ * @example
+ * extractChecklist('## Access\n- [ ] Key valid <Check id="litellm-key-expiry" />\n', 'p.mdx').items[0]
+ * // → { headingPath: ['Access'], text: 'Key valid', id: 'litellm-key-expiry', checkId: 'litellm-key-expiry', … }
+ */
+export function extractChecklist(source: string, file: string): Checklist {
+	const { tree, frontmatter } = parsePage(source, file);
+	const checklistMeta = (frontmatter.checklist ?? null) as { id?: unknown; phase?: unknown } | null;
+	const items: ChecklistItem[] = [];
+	const looseFields: FieldSpec[] = [];
+	const headings: Array<{ depth: number; text: string }> = [];
+	const used = new Map<string, number>();
+
+	const uniqueId = (base: string) => {
+		const n = (used.get(base) ?? 0) + 1;
+		used.set(base, n);
+		return n === 1 ? base : `${base}-${n}`;
+	};
+
+	function collectJsx(node: Nodes, into: { checks: string[]; fields: FieldSpec[] }, stopAtLists: boolean) {
+		if (stopAtLists && node.type === 'list') return;
+		if (isJsx(node)) {
+			if (node.name === 'Check') {
+				const id = attr(node, 'id');
+				if (id) into.checks.push(id);
+			} else if (node.name === 'Field') into.fields.push(fieldOf(node));
+		}
+		if ('children' in node) for (const c of node.children as Nodes[]) collectJsx(c, into, stopAtLists);
+	}
+
+	function visitItem(item: ListItem, depth: number, parentId: string | null) {
+		const paragraph = item.children.find((c): c is Paragraph => c.type === 'paragraph');
+		const found = { checks: [] as string[], fields: [] as FieldSpec[] };
+		// The item's own content: everything but nested lists (those are items of their own).
+		for (const child of item.children) collectJsx(child, found, true);
+		const text = (paragraph ? plainText(paragraph) : '').replace(/\s+/g, ' ').trim();
+		const checkId = found.checks[0] ?? null;
+		const id = uniqueId(explicitId(paragraph) ?? checkId ?? `${slugify(text) || 'item'}-${shortHash(text)}`);
+		items.push({
+			file,
+			line: item.position?.start.line ?? 0,
+			column: item.position?.start.column ?? 0,
+			headingPath: headings.map((h) => h.text),
+			text,
+			id,
+			checkId,
+			fields: found.fields,
+			depth,
+			parentId,
+			checked: item.checked === true,
+		});
+		for (const child of item.children) if (child.type === 'list') visitList(child.children, depth + 1, id);
+	}
+
+	function visitList(children: ListItem[], depth: number, parentId: string | null) {
+		for (const item of children) {
+			if (item.checked === null || item.checked === undefined) {
+				// A plain bullet: its nested task items still count, one level down from the same parent.
+				for (const jsxChild of item.children) if (jsxChild.type !== 'list') collectJsx(jsxChild, { checks: [], fields: looseFields }, true);
+				for (const child of item.children) if (child.type === 'list') visitList(child.children, depth, parentId);
+			} else visitItem(item, depth, parentId);
+		}
+	}
+
+	function walk(nodes: Root['children']) {
+		for (const node of nodes) {
+			if (node.type === 'heading') {
+				while (headings.length && headings.at(-1)!.depth >= node.depth) headings.pop();
+				headings.push({ depth: node.depth, text: plainText(node).replace(/\s+/g, ' ').trim() });
+			} else if (node.type === 'list') visitList(node.children, 0, null);
+			else {
+				collectJsx(node as Nodes, { checks: [], fields: looseFields }, false);
+				if ('children' in node && node.type !== 'paragraph' && node.type !== 'table') walk((node as { children: Root['children'] }).children);
+			}
+		}
+	}
+	walk(tree.children);
+
+	return {
+		file,
+		title: typeof frontmatter.title === 'string' ? frontmatter.title : null,
+		id: typeof checklistMeta?.id === 'string' ? checklistMeta.id : null,
+		phase: typeof checklistMeta?.phase === 'string' ? checklistMeta.phase : null,
+		revision: shortHash(source, 12),
+		frontmatter,
+		items,
+		looseFields,
+	};
+}
+
+/** The check ids a checklist binds, in page order, each once. */
+export function boundChecks(checklist: Checklist): string[] {
+	return [...new Set(checklist.items.map((i) => i.checkId).filter((id): id is string => id !== null))];
+}

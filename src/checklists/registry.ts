@@ -1,0 +1,59 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { extractChecklist, type Checklist } from './extract.ts';
+
+/** The docs directory: src/content/docs under the project directory. */
+export function docsDir(root = process.cwd()): string {
+	return resolve(root, 'src/content/docs');
+}
+
+function walk(dir: string): string[] {
+	return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : /\.mdx?$/.test(e.name) ? [join(dir, e.name)] : []));
+}
+
+/** The URL path of a docs page file ('/checklists/pre-workshop/'). */
+export function pagePath(file: string, dir = docsDir()): string {
+	const slug = relative(dir, file).split(sep).join('/').replace(/\.mdx?$/, '').replace(/(^|\/)index$/, '');
+	return `/${slug}${slug ? '/' : ''}`;
+}
+
+/** A runnable checklist page: its extracted items and where it is served. */
+export interface ChecklistPage extends Checklist {
+	id: string;
+	path: string;
+}
+
+/**
+ * The runnable checklists (pages whose frontmatter has `checklist.id`), re-read when a page
+ * file changes so the server follows edits without a restart.
+ */
+export class ChecklistRegistry {
+	readonly dir: string;
+	#cache = new Map<string, { mtimeMs: number; checklist: Checklist }>();
+
+	constructor(dir = docsDir()) {
+		this.dir = dir;
+	}
+
+	/** Every page's extracted checklist (pages without task items included), by file. */
+	pages(): Checklist[] {
+		return walk(this.dir).map((file) => {
+			const mtimeMs = statSync(file).mtimeMs;
+			const hit = this.#cache.get(file);
+			if (hit && hit.mtimeMs === mtimeMs) return hit.checklist;
+			const checklist = extractChecklist(readFileSync(file, 'utf8'), file);
+			this.#cache.set(file, { mtimeMs, checklist });
+			return checklist;
+		});
+	}
+
+	all(): ChecklistPage[] {
+		return this.pages()
+			.filter((c): c is Checklist & { id: string } => c.id !== null)
+			.map((c) => ({ ...c, path: pagePath(c.file, this.dir) }));
+	}
+
+	get(id: string): ChecklistPage | undefined {
+		return this.all().find((c) => c.id === id);
+	}
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+
+const kebab = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const url = z.url({ error: 'must be an absolute URL such as "https://ai.coder.com"' });
+
+/** One region of an environment: a cluster with its host, wildcard host and kube context. */
+export const regionSchema = z.strictObject({
+	name: z.string().regex(kebab, { error: 'a region name is kebab-case, e.g. "us-east-2"' }),
+	title: z.string().min(1),
+	/** Public host of the region: the control plane's access URL host or a workspace proxy's. */
+	host: z.string().min(1),
+	/** Wildcard host for workspace apps, e.g. "*.ai.coder.com". */
+	wildcard: z.string().regex(/^\*[.-]/, { error: 'a wildcard host starts with "*." e.g. "*.ai.coder.com"' }),
+	kubeContext: z.string().min(1),
+	/** The region's Coder workspace proxy name ("primary" for the control plane). */
+	proxy: z.string().min(1),
+	/** Addresses (or CNAME targets) the region's names must resolve to, when known. */
+	expectedAddresses: z.array(z.string()).optional(),
+	/** Port of the region's HTTPS endpoint, when not 443 (local test environments). */
+	port: z.number().int().min(1).max(65535).optional(),
+});
+
+const service = z.strictObject({ url });
+
+/** One environment: regions, service endpoints and the names of the secrets it needs. */
+export const environmentSchema = z.strictObject({
+	title: z.string().min(1),
+	regions: z.array(regionSchema).min(1, { error: 'an environment needs at least one region' }),
+	coder: z.strictObject({ url, organization: z.string().optional(), tokenSecret: z.string().default('coderToken') }).optional(),
+	litellm: z.strictObject({ url, keySecret: z.string().default('litellmKey'), adminKeySecret: z.string().optional() }).optional(),
+	prometheus: service.optional(),
+	alertmanager: service.optional(),
+	grafana: service.optional(),
+	/** kubeconfig file; default $KUBECONFIG, then ~/.kube/config. */
+	kubeconfig: z.string().optional(),
+	/** Resolvers to use instead of the system's, as "ip" or "ip:port". */
+	dns: z.strictObject({ servers: z.array(z.string().min(1)).min(1) }).optional(),
+	/** An extra CA (PEM file) to trust, e.g. a private CA of a staging environment. */
+	tls: z.strictObject({ caFile: z.string().min(1) }).optional(),
+	/** Logical secret name → the environment variable that holds it. Values never appear in config. */
+	secrets: z.record(
+		z.string(),
+		z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'a secret is named by its environment variable, e.g. "CODER_SESSION_TOKEN", never by its value' }),
+	).default({}),
+	/** Per-check parameter overrides for this environment (a different template, namespace, query…). */
+	overrides: z.record(z.string(), z.strictObject({ params: z.record(z.string(), z.unknown()) })).default({}),
+	/** Numbers of this month's workshop that checks compare against. */
+	workshop: z
+		.strictObject({
+			expectedAttendance: z.number().int().min(1).default(15),
+			/** Workspace size of the heaviest template. */
+			template: z.strictObject({ cpu: z.number().positive(), memoryGiB: z.number().positive() }).default({ cpu: 4, memoryGiB: 8 }),
+			/** The workshop window, ISO date-times; key rotation must be paused inside it. */
+			window: z.strictObject({ start: z.iso.datetime({ offset: true }), end: z.iso.datetime({ offset: true }) }).optional(),
+		})
+		.prefault({}),
+});
+
+export type RegionConfig = z.output<typeof regionSchema>;
+export type EnvironmentConfig = z.output<typeof environmentSchema> & { id: string };
+
+const statuses = ['pass', 'warn', 'fail', 'error', 'skipped'] as const;
+
+/** One ordered outcome rule: `{ status: 'fail', when: 'daysLeft < 7', message: '…{daysLeft}…' }`. */
+export const outcomeSchema = z.strictObject({
+	status: z.enum(statuses),
+	when: z.string().min(1).optional(),
+	message: z.string().min(1),
+});
+
+/** A named check: what to observe (kind + params) and how to judge it (ordered outcomes). */
+export const checkSchema = z.strictObject({
+	id: z.string().regex(kebab, { error: 'a check id is kebab-case, e.g. "litellm-key-expiry"' }),
+	title: z.string().min(1),
+	kind: z.string().min(1),
+	/** Kind parameters; strings may use {region.host}, {region.origin}, {region.wildcardBase}, {region.name}, {region.kubeContext}, {random}. */
+	params: z.record(z.string(), z.unknown()).default({}),
+	/** Run once per region of the environment; the worst region decides the check. */
+	perRegion: z.boolean().default(false),
+	/** Environments the check applies to; default: every environment. */
+	environments: z.array(z.string()).optional(),
+	timeoutMs: z.number().int().min(100).max(900_000).default(10_000),
+	/** A result older than this shows as stale. */
+	maxAgeMinutes: z.number().positive().default(60),
+	/** Identical requests within this window get the same result instead of a new probe. */
+	cacheSeconds: z.number().min(0).max(3600).default(15),
+	access: z.enum(['public', 'facilitator']).default('facilitator'),
+	/** The runbook section to open when the check is red: a site path such as "/incidents/x/#diagnosis". */
+	runbook: z.string().regex(/^\/\S*$/, { error: 'a runbook link is a site path such as "/incidents/workspace-restart-loop/#diagnosis"' }),
+	outcomes: z.array(outcomeSchema).min(1, { error: 'a check needs outcome rules, ending with a catch-all (a rule without `when`)' }),
+});
+
+export const environmentIdSchema = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, { error: 'an environment id is lowercase, e.g. "ai.coder.com"' });
+
+export const configSchema = z.strictObject({
+	defaultEnvironment: z.string().min(1),
+	environments: z.record(environmentIdSchema, environmentSchema),
+	checks: z.array(checkSchema),
+});
+
+/** What handbook.config.ts exports (defaults not yet applied). */
+export type HandbookConfigInput = z.input<typeof configSchema>;
+export type CheckConfig = z.output<typeof checkSchema>;
+export type OutcomeConfig = z.output<typeof outcomeSchema>;

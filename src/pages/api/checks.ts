@@ -1,0 +1,25 @@
+import { endpoint, facilitatorOf, json } from '../../server/http.ts';
+
+export const prerender = false;
+
+/**
+ * The check catalogue: what each check is, where it runs and which runbook it opens. Never
+ * parameters, URLs or commands: those stay on the server.
+ */
+export const GET = endpoint((app, context) => {
+	const facilitator = facilitatorOf(app, context) !== null;
+	const checks = [...app.engine.handbook.checks.values()].map((c) => ({
+		id: c.id,
+		title: c.title,
+		kind: c.kind,
+		access: c.access,
+		perRegion: c.perRegion,
+		environments: c.environments ?? [...app.engine.handbook.environments.keys()],
+		timeoutMs: c.timeoutMs,
+		maxAgeMinutes: c.maxAgeMinutes,
+		runbook: c.runbook,
+		canRun: facilitator || c.access === 'public',
+	}));
+	const environments = [...app.engine.handbook.environments.values()].map((e) => ({ id: e.id, title: e.title, regions: e.regions.map((r) => ({ name: r.name, title: r.title })) }));
+	return json({ defaultEnvironment: app.engine.handbook.defaultEnvironment, environments, checks });
+});

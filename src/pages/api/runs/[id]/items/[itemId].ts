@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { endpoint, json, readJson, requireFacilitator } from '../../../../../server/http.ts';
+
+export const prerender = false;
+
+const change = z.union([
+	z.strictObject({ checked: z.boolean() }),
+	z.strictObject({ field: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/), value: z.string().max(2000) }),
+]);
+
+/** Ticks or unticks an item, or records one of its fields (facilitators). */
+export const POST = endpoint(async (app, context) => {
+	const actor = requireFacilitator(app, context);
+	const { id, itemId } = context.params as { id: string; itemId: string };
+	const body = await readJson(context.request, change);
+	if ('checked' in body) return json({ tick: app.service.tick(id, itemId, body.checked, actor) });
+	return json({ field: app.service.setField(id, itemId, body.field, body.value, actor) });
+});

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { endpoint, json, readJson, requireFacilitator } from '../../../server/http.ts';
+
+export const prerender = false;
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,79}$/);
+
+/** Runs of a checklist, newest first: `?checklist=pre-workshop&environment=ai.coder.com`. */
+export const GET = endpoint((app, context) => {
+	const q = context.url.searchParams;
+	const filter = z.object({ checklist: id.optional(), environment: id.optional(), workshop: z.string().max(40).optional() }).safeParse(Object.fromEntries(q));
+	if (!filter.success) return json({ error: 'checklist, environment and workshop must be ids' }, 400);
+	return json({ runs: app.store.listRuns({ ...filter.data, limit: 50 }) });
+});
+
+const startRun = z.strictObject({
+	checklist: id,
+	environment: id.optional(),
+	workshop: z.string().trim().min(1).max(40).optional(),
+	scenario: id.optional(),
+});
+
+/** Starts a run of a checklist (facilitators). */
+export const POST = endpoint(async (app, context) => {
+	const actor = requireFacilitator(app, context);
+	const body = await readJson(context.request, startRun);
+	const run = app.service.startRun(body, actor);
+	return json({ run }, 201, { location: `/api/runs/${run.id}` });
+});

@@ -1,0 +1,60 @@
+import type { Registry } from 'prom-client';
+import { ChecklistRegistry, docsDir } from '../checklists/registry.ts';
+import { kinds } from '../checks/kinds/index.ts';
+import { loadConfig } from '../checks/load-config.ts';
+import { Engine, type EngineOptions } from '../checks/runner.ts';
+import { dataDir, Store } from '../store/store.ts';
+import { Auth } from './auth.ts';
+import { EventHub } from './events.ts';
+import { metricsRegistry } from './metrics.ts';
+import { RateLimiter } from './rate-limit.ts';
+import { RunService } from './runs.ts';
+
+/** Everything the endpoints and the CLI share in one process. */
+export interface App {
+	engine: Engine;
+	store: Store;
+	service: RunService;
+	events: EventHub;
+	auth: Auth;
+	limiter: RateLimiter;
+	metrics: Registry;
+	/** Logs a line with every secret value removed. */
+	log: (line: string) => void;
+}
+
+export interface AppOptions extends EngineOptions {
+	configFile?: string;
+	dataDir?: string;
+	docsDir?: string;
+}
+
+/** Loads the config (refusing a bad one with every problem), opens the store, wires the services. */
+export async function createApp(options: AppOptions = {}): Promise<App> {
+	const handbook = await loadConfig(kinds, options.configFile);
+	const engine = new Engine(handbook, options);
+	const store = new Store(dataDir(options.dataDir));
+	const service = new RunService(engine, store, new ChecklistRegistry(options.docsDir ?? docsDir()));
+	const events = new EventHub(store, (entry) => service.eventData(entry));
+	service.events = events;
+	const auth = new Auth(store);
+	const log = (line: string) => console.log(engine.redactor.text(line));
+	auth.onNewToken = (token) => {
+		engine.redactor.add(token);
+		const host = process.env.HOST && process.env.HOST !== '0.0.0.0' ? process.env.HOST : 'localhost';
+		// Printed raw on purpose: this line is how the operator signs in.
+		console.log(`\n  Facilitator sign-in (one-time link): http://${host}:${process.env.PORT ?? 4321}/api/session?token=${token}\n`);
+	};
+	return { engine, store, service, events, auth, limiter: new RateLimiter(), metrics: metricsRegistry(store, engine), log };
+}
+
+let shared: Promise<App> | undefined;
+
+/** The process-wide app, created on first use. */
+export function getApp(): Promise<App> {
+	shared ??= createApp().catch((err) => {
+		shared = undefined;
+		throw err;
+	});
+	return shared;
+}

@@ -1,0 +1,184 @@
+import { computeProgress, type Progress } from '../checklists/progress.ts';
+import type { ChecklistPage, ChecklistRegistry } from '../checklists/registry.ts';
+import type { CheckResult, Engine, ProbeOverride } from '../checks/runner.ts';
+import type { AuditEntry, RunRecord, Store } from '../store/store.ts';
+import { NotFoundError } from '../store/store.ts';
+import type { EventHub } from './events.ts';
+
+/** A request the caller got wrong (unknown checklist, check not in this checklist, …): HTTP 400/404. */
+export class RequestError extends Error {
+	readonly status: number;
+	constructor(status: number, message: string) {
+		super(message);
+		this.status = status;
+	}
+}
+
+/** A run as the API and the pages see it: the record plus its checklist and computed progress. */
+export interface RunView extends RunRecord {
+	checklist: { id: string; title: string | null; path: string; revision: string; changedSinceRun: boolean };
+	progress: Progress;
+}
+
+/**
+ * Runs of checklists: the one place where the engine, the store and live events meet. The API
+ * endpoints and the CLI are thin shells over this.
+ */
+export class RunService {
+	readonly engine: Engine;
+	readonly store: Store;
+	readonly checklists: ChecklistRegistry;
+	events: EventHub | null = null;
+	/** Rehearsal mode hooks in here: scripted outcomes instead of probes for a run's scenario. */
+	overrideFor: (runId: string | null) => ProbeOverride | undefined = () => undefined;
+
+	constructor(engine: Engine, store: Store, checklists: ChecklistRegistry) {
+		this.engine = engine;
+		this.store = store;
+		this.checklists = checklists;
+	}
+
+	checklist(id: string): ChecklistPage {
+		const c = this.checklists.get(id);
+		if (!c) throw new RequestError(404, `unknown checklist "${id}"; known: ${this.checklists.all().map((x) => x.id).join(', ')}`);
+		return c;
+	}
+
+	startRun(input: { checklist: string; environment?: string; workshop?: string | null; scenario?: string | null }, actor: string) {
+		const checklist = this.checklist(input.checklist);
+		let env;
+		try {
+			env = this.engine.environment(input.environment);
+		} catch (err) {
+			throw new RequestError(400, (err as Error).message);
+		}
+		const run = this.store.createRun({ checklist: checklist.id, environment: env.id, workshop: input.workshop ?? null, scenario: input.scenario ?? null, pageRevision: checklist.revision, actor });
+		this.events?.notify(run.id);
+		return run;
+	}
+
+	view(runId: string): RunView {
+		const record = this.#record(runId);
+		const checklist = this.checklist(record.run.checklist);
+		return {
+			...record,
+			checklist: { id: checklist.id, title: checklist.title, path: checklist.path, revision: checklist.revision, changedSinceRun: checklist.revision !== record.run.pageRevision },
+			progress: computeProgress(checklist.items, record, (id) => this.engine.handbook.checks.get(id)?.maxAgeMinutes ?? 60, new Date()),
+		};
+	}
+
+	#record(runId: string): RunRecord {
+		try {
+			return this.store.record(runId);
+		} catch (err) {
+			if (err instanceof NotFoundError) throw new RequestError(404, err.message);
+			throw err;
+		}
+	}
+
+	/** Runs one check of the run's checklist (all its regions), storing the start before probing. */
+	async runCheck(runId: string, checkId: string, actor: string): Promise<CheckResult[]> {
+		const { run } = this.#record(runId);
+		const checklist = this.checklist(run.checklist);
+		if (!checklist.items.some((i) => i.checkId === checkId)) throw new RequestError(404, `check "${checkId}" is not part of the checklist "${checklist.id}"`);
+		return this.#runAndStore(runId, checkId, run.environment, actor, checklist.revision);
+	}
+
+	/** Runs checks outside any run (CLI ad hoc, public self-checks): results are stored all the same. */
+	async runAdHoc(checkId: string, environment: string | undefined, actor: string): Promise<CheckResult[]> {
+		this.engine.check(checkId);
+		return this.#runAndStore(null, checkId, this.engine.environment(environment).id, actor, null);
+	}
+
+	async #runAndStore(runId: string | null, checkId: string, environment: string, actor: string, pageRevision: string | null): Promise<CheckResult[]> {
+		const check = this.engine.check(checkId);
+		const env = this.engine.environment(environment);
+		const regions = check.perRegion && this.engine.appliesTo(check, env) ? env.regions.map((r) => r.name) : [null];
+		const rowIds = this.store.beginCheck({ runId, checkId, environment, regions, actor, pageRevision });
+		this.events?.notify(runId);
+		let results: CheckResult[];
+		try {
+			results = await this.engine.run(checkId, environment, { override: this.overrideFor(runId) });
+		} catch (err) {
+			const at = new Date().toISOString();
+			results = regions.map((region) => ({ checkId, environment, region, status: 'error' as const, message: (err as Error).message, observed: {}, durationMs: 0, startedAt: at, finishedAt: at }));
+		}
+		results.forEach((result, i) => this.store.finishCheck(rowIds[i]!, result, actor));
+		this.events?.notify(runId);
+		return results;
+	}
+
+	/** Runs every check a run's checklist binds, at most `concurrency` at once. */
+	async runAll(runId: string, actor: string, concurrency = 8, onResult?: (checkId: string, results: CheckResult[]) => void): Promise<Map<string, CheckResult[]>> {
+		const { run } = this.#record(runId);
+		const checklist = this.checklist(run.checklist);
+		const ids = [...new Set(checklist.items.map((i) => i.checkId).filter((x): x is string => x !== null))];
+		const queue = [...ids];
+		const out = new Map<string, CheckResult[]>();
+		const worker = async () => {
+			for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+				const results = await this.#runAndStore(runId, id, run.environment, actor, checklist.revision);
+				out.set(id, results);
+				onResult?.(id, results);
+			}
+		};
+		await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, ids.length)) }, worker));
+		return new Map(ids.map((id) => [id, out.get(id)!]));
+	}
+
+	#item(runId: string, itemId: string) {
+		const { run } = this.#record(runId);
+		const item = this.checklist(run.checklist).items.find((i) => i.id === itemId);
+		if (!item) throw new RequestError(404, `item "${itemId}" is not on the checklist "${run.checklist}"`);
+		return item;
+	}
+
+	tick(runId: string, itemId: string, checked: boolean, actor: string) {
+		this.#item(runId, itemId);
+		const tick = this.store.setTick(runId, itemId, checked, actor);
+		this.events?.notify(runId);
+		return tick;
+	}
+
+	setField(runId: string, itemId: string, name: string, value: string, actor: string) {
+		const item = this.#item(runId, itemId);
+		if (!item.fields.some((f) => f.name === name)) throw new RequestError(404, `item "${itemId}" records no field "${name}"`);
+		const field = this.store.setField(runId, name, value, actor);
+		this.events?.notify(runId);
+		return field;
+	}
+
+	decide(runId: string, decision: 'go' | 'no-go', note: string | null, actor: string) {
+		this.#record(runId);
+		const run = this.store.decide(runId, decision, note, actor);
+		this.events?.notify(runId);
+		return run;
+	}
+
+	signOff(runId: string, actor: string) {
+		const view = this.view(runId);
+		if (!view.run.decision) throw new RequestError(409, 'record the go / no-go decision before signing off');
+		const run = this.store.signOff(runId, actor);
+		this.events?.notify(runId);
+		return run;
+	}
+
+	/** The state an audit entry changed, sent with the live event so pages need not refetch. */
+	eventData(entry: AuditEntry): unknown {
+		if (!entry.runId) return undefined;
+		const record = this.store.record(entry.runId);
+		switch (entry.action) {
+			case 'check.start':
+			case 'check.result':
+			case 'check.interrupted':
+				return { results: record.results.filter((r) => r.checkId === entry.target) };
+			case 'item.tick':
+			case 'item.untick':
+				return { tick: record.ticks.find((t) => t.itemId === entry.target) };
+			case 'field.set':
+				return { field: record.fields.find((f) => f.name === entry.target) };
+			default:
+				return { run: record.run };
+		}
+	}
+}

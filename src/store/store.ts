@@ -1,0 +1,417 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import type { CheckResult } from '../checks/runner.ts';
+import type { Status } from '../checks/types.ts';
+import { migrations } from './migrations.ts';
+
+export interface Run {
+	id: string;
+	checklist: string;
+	environment: string;
+	workshop: string | null;
+	scenario: string | null;
+	pageRevision: string | null;
+	createdAt: string;
+	createdBy: string;
+	decision: 'go' | 'no-go' | null;
+	decisionNote: string | null;
+	decidedBy: string | null;
+	decidedAt: string | null;
+	signedOffBy: string | null;
+	signedOffAt: string | null;
+}
+
+export interface StoredResult {
+	id: number;
+	runId: string | null;
+	checkId: string;
+	environment: string;
+	region: string | null;
+	state: 'running' | 'done' | 'interrupted';
+	status: Status | null;
+	message: string | null;
+	observed: Record<string, unknown>;
+	durationMs: number | null;
+	startedAt: string;
+	finishedAt: string | null;
+	pageRevision: string | null;
+	requestedBy: string;
+}
+
+export interface Tick {
+	itemId: string;
+	checked: boolean;
+	by: string;
+	at: string;
+}
+
+export interface FieldValue {
+	name: string;
+	value: string;
+	by: string;
+	at: string;
+}
+
+export interface AuditEntry {
+	id: number;
+	at: string;
+	actor: string;
+	action: string;
+	runId: string | null;
+	target: string | null;
+	detail: unknown;
+	pageRevision: string | null;
+}
+
+/** A run with everything recorded in it: the latest result per check and region, ticks, fields. */
+export interface RunRecord {
+	run: Run;
+	results: StoredResult[];
+	ticks: Tick[];
+	fields: FieldValue[];
+	/** Highest audit id of the run: a client resumes live updates after it. */
+	revision: number;
+}
+
+/** The run was signed off: it is an archived record and takes no more changes. */
+export class FrozenRunError extends Error {
+	constructor(run: Run) {
+		super(`run ${run.id} was signed off by ${run.signedOffBy} at ${run.signedOffAt} and can no longer change`);
+		this.name = 'FrozenRunError';
+	}
+}
+
+export class NotFoundError extends Error {
+	constructor(what: string) {
+		super(`${what} not found`);
+		this.name = 'NotFoundError';
+	}
+}
+
+/** The data directory cannot be used; says which and why, so the operator can fix it. */
+export class StoreUnavailableError extends Error {
+	constructor(dir: string, reason: string) {
+		super(`the data directory ${dir} cannot be used: ${reason} (set HANDBOOK_DATA_DIR to a writable directory)`);
+		this.name = 'StoreUnavailableError';
+	}
+}
+
+type Row = Record<string, SQLInputValue>;
+
+const toRun = (r: Row): Run => ({
+	id: r.id as string,
+	checklist: r.checklist as string,
+	environment: r.environment as string,
+	workshop: (r.workshop as string) ?? null,
+	scenario: (r.scenario as string) ?? null,
+	pageRevision: (r.page_revision as string) ?? null,
+	createdAt: r.created_at as string,
+	createdBy: r.created_by as string,
+	decision: (r.decision as Run['decision']) ?? null,
+	decisionNote: (r.decision_note as string) ?? null,
+	decidedBy: (r.decided_by as string) ?? null,
+	decidedAt: (r.decided_at as string) ?? null,
+	signedOffBy: (r.signed_off_by as string) ?? null,
+	signedOffAt: (r.signed_off_at as string) ?? null,
+});
+
+const toResult = (r: Row): StoredResult => ({
+	id: Number(r.id),
+	runId: (r.run_id as string) ?? null,
+	checkId: r.check_id as string,
+	environment: r.environment as string,
+	region: (r.region as string) ?? null,
+	state: r.state as StoredResult['state'],
+	status: (r.status as Status) ?? null,
+	message: (r.message as string) ?? null,
+	observed: r.observed ? JSON.parse(r.observed as string) : {},
+	durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
+	startedAt: r.started_at as string,
+	finishedAt: (r.finished_at as string) ?? null,
+	pageRevision: (r.page_revision as string) ?? null,
+	requestedBy: r.requested_by as string,
+});
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** The data directory: $HANDBOOK_DATA_DIR, default ./data. */
+export function dataDir(explicit?: string): string {
+	return resolve(explicit ?? process.env.HANDBOOK_DATA_DIR ?? 'data');
+}
+
+/**
+ * The handbook's store: one SQLite file in WAL mode. Every write is its own transaction, so a
+ * process killed mid-run keeps everything written before; opening marks checks that were still
+ * running as interrupted.
+ */
+export class Store {
+	readonly db: DatabaseSync;
+	readonly file: string;
+	#now: () => Date;
+
+	constructor(dir = dataDir(), options: { now?: () => Date } = {}) {
+		this.#now = options.now ?? (() => new Date());
+		try {
+			mkdirSync(dir, { recursive: true });
+			accessSync(dir, constants.W_OK);
+		} catch (err) {
+			throw new StoreUnavailableError(dir, (err as NodeJS.ErrnoException).code === 'EACCES' || (err as NodeJS.ErrnoException).code === 'EROFS' ? 'it is not writable' : (err as Error).message);
+		}
+		this.file = join(dir, 'handbook.sqlite');
+		try {
+			this.db = new DatabaseSync(this.file, { timeout: 5_000 });
+			this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;');
+			this.#migrate();
+		} catch (err) {
+			throw new StoreUnavailableError(dir, (err as Error).message);
+		}
+		this.interruptUnfinished();
+	}
+
+	#migrate(): void {
+		const version = Number((this.db.prepare('PRAGMA user_version').get() as Row).user_version);
+		for (let v = version; v < migrations.length; v++) {
+			this.#tx(() => {
+				this.db.exec(migrations[v]!);
+				this.db.exec(`PRAGMA user_version = ${v + 1}`);
+			});
+		}
+	}
+
+	#tx<T>(fn: () => T): T {
+		this.db.exec('BEGIN IMMEDIATE');
+		try {
+			const out = fn();
+			this.db.exec('COMMIT');
+			return out;
+		} catch (err) {
+			this.db.exec('ROLLBACK');
+			throw err;
+		}
+	}
+
+	#at(): string {
+		return this.#now().toISOString();
+	}
+
+	#audit(actor: string, action: string, runId: string | null, target: string | null, detail: unknown, pageRevision: string | null): number {
+		const r = this.db
+			.prepare('INSERT INTO audit (at, actor, action, run_id, target, detail, page_revision) VALUES (?, ?, ?, ?, ?, ?, ?)')
+			.run(this.#at(), actor, action, runId, target, detail === undefined ? null : JSON.stringify(detail), pageRevision);
+		return Number(r.lastInsertRowid);
+	}
+
+	/** Marks results still `running` (their process died) as interrupted; returns how many. */
+	interruptUnfinished(): number {
+		return this.#tx(() => {
+			const rows = this.db.prepare("SELECT id, run_id, check_id, region FROM results WHERE state = 'running'").all() as Row[];
+			for (const r of rows) {
+				this.db
+					.prepare("UPDATE results SET state = 'interrupted', status = 'error', message = 'interrupted: the handbook stopped before this check finished; run it again', finished_at = ? WHERE id = ?")
+					.run(this.#at(), r.id as number);
+				this.#audit('system', 'check.interrupted', (r.run_id as string) ?? null, r.check_id as string, { region: r.region }, null);
+			}
+			return rows.length;
+		});
+	}
+
+	createRun(input: { checklist: string; environment: string; workshop?: string | null; scenario?: string | null; pageRevision?: string | null; actor: string }): Run {
+		const id = randomBytes(6).toString('base64url').replace(/[-_]/g, 'x');
+		this.#tx(() => {
+			this.db
+				.prepare('INSERT INTO runs (id, checklist, environment, workshop, scenario, page_revision, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+				.run(id, input.checklist, input.environment, input.workshop ?? null, input.scenario ?? null, input.pageRevision ?? null, this.#at(), input.actor);
+			this.#audit(input.actor, 'run.start', id, input.checklist, { environment: input.environment, workshop: input.workshop ?? null, scenario: input.scenario ?? null }, input.pageRevision ?? null);
+		});
+		return this.run(id);
+	}
+
+	run(id: string): Run {
+		const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Row | undefined;
+		if (!row) throw new NotFoundError(`run ${id}`);
+		return toRun(row);
+	}
+
+	listRuns(filter: { checklist?: string; environment?: string; workshop?: string; limit?: number } = {}): Run[] {
+		const where: string[] = [];
+		const args: SQLInputValue[] = [];
+		for (const [col, v] of [['checklist', filter.checklist], ['environment', filter.environment], ['workshop', filter.workshop]] as const) {
+			if (v !== undefined) {
+				where.push(`${col} = ?`);
+				args.push(v);
+			}
+		}
+		const sql = `SELECT * FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, rowid DESC LIMIT ?`;
+		return (this.db.prepare(sql).all(...args, filter.limit ?? 50) as Row[]).map(toRun);
+	}
+
+	#writable(runId: string): Run {
+		const run = this.run(runId);
+		if (run.signedOffAt) throw new FrozenRunError(run);
+		return run;
+	}
+
+	/** Records that a check started (one row per region) before probing, so a crash leaves a trace. */
+	beginCheck(input: { runId: string | null; checkId: string; environment: string; regions: (string | null)[]; actor: string; pageRevision?: string | null }): number[] {
+		return this.#tx(() => {
+			if (input.runId) this.#writable(input.runId);
+			const ids = input.regions.map((region) =>
+				Number(
+					this.db
+						.prepare("INSERT INTO results (run_id, check_id, environment, region, state, started_at, page_revision, requested_by) VALUES (?, ?, ?, ?, 'running', ?, ?, ?)")
+						.run(input.runId, input.checkId, input.environment, region, this.#at(), input.pageRevision ?? null, input.actor).lastInsertRowid,
+				),
+			);
+			this.#audit(input.actor, 'check.start', input.runId, input.checkId, { regions: input.regions }, input.pageRevision ?? null);
+			return ids;
+		});
+	}
+
+	/** Stores a finished result into the row `beginCheck` made. */
+	finishCheck(resultId: number, result: CheckResult, actor: string): void {
+		this.#tx(() => {
+			const row = this.db.prepare('SELECT run_id, page_revision FROM results WHERE id = ?').get(resultId) as Row | undefined;
+			if (!row) throw new NotFoundError(`result ${resultId}`);
+			this.db
+				.prepare("UPDATE results SET state = 'done', status = ?, message = ?, observed = ?, duration_ms = ?, started_at = ?, finished_at = ? WHERE id = ?")
+				.run(result.status, result.message, JSON.stringify(result.observed), result.durationMs, result.startedAt, result.finishedAt, resultId);
+			this.#audit(actor, 'check.result', (row.run_id as string) ?? null, result.checkId, { region: result.region, status: result.status }, (row.page_revision as string) ?? null);
+		});
+	}
+
+	setTick(runId: string, itemId: string, checked: boolean, actor: string): Tick {
+		const at = this.#at();
+		this.#tx(() => {
+			const run = this.#writable(runId);
+			this.db
+				.prepare('INSERT INTO ticks (run_id, item_id, checked, by, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, item_id) DO UPDATE SET checked = excluded.checked, by = excluded.by, at = excluded.at')
+				.run(runId, itemId, checked ? 1 : 0, actor, at);
+			this.#audit(actor, checked ? 'item.tick' : 'item.untick', runId, itemId, undefined, run.pageRevision);
+		});
+		return { itemId, checked, by: actor, at };
+	}
+
+	setField(runId: string, name: string, value: string, actor: string): FieldValue {
+		const at = this.#at();
+		this.#tx(() => {
+			const run = this.#writable(runId);
+			this.db
+				.prepare('INSERT INTO fields (run_id, name, value, by, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, name) DO UPDATE SET value = excluded.value, by = excluded.by, at = excluded.at')
+				.run(runId, name, value, actor, at);
+			this.#audit(actor, 'field.set', runId, name, { value }, run.pageRevision);
+		});
+		return { name, value, by: actor, at };
+	}
+
+	decide(runId: string, decision: 'go' | 'no-go', note: string | null, actor: string): Run {
+		this.#tx(() => {
+			const run = this.#writable(runId);
+			this.db.prepare('UPDATE runs SET decision = ?, decision_note = ?, decided_by = ?, decided_at = ? WHERE id = ?').run(decision, note, actor, this.#at(), runId);
+			this.#audit(actor, 'run.decide', runId, decision, { note }, run.pageRevision);
+		});
+		return this.run(runId);
+	}
+
+	/** Freezes the run: from now on it is the archived record of this checklist. */
+	signOff(runId: string, actor: string): Run {
+		this.#tx(() => {
+			const run = this.#writable(runId);
+			this.db.prepare('UPDATE runs SET signed_off_by = ?, signed_off_at = ? WHERE id = ?').run(actor, this.#at(), runId);
+			this.#audit(actor, 'run.sign-off', runId, null, { decision: run.decision }, run.pageRevision);
+		});
+		return this.run(runId);
+	}
+
+	/** The run with the latest result per check and region, its ticks and fields. */
+	record(runId: string): RunRecord {
+		const run = this.run(runId);
+		const results = (
+			this.db
+				.prepare('SELECT r.* FROM results r JOIN (SELECT MAX(id) AS id FROM results WHERE run_id = ? GROUP BY check_id, region) l ON r.id = l.id ORDER BY r.check_id, r.region')
+				.all(runId) as Row[]
+		).map(toResult);
+		const ticks = (this.db.prepare('SELECT item_id, checked, by, at FROM ticks WHERE run_id = ? ORDER BY item_id').all(runId) as Row[]).map((r) => ({
+			itemId: r.item_id as string,
+			checked: r.checked === 1,
+			by: r.by as string,
+			at: r.at as string,
+		}));
+		const fields = (this.db.prepare('SELECT name, value, by, at FROM fields WHERE run_id = ? ORDER BY name').all(runId) as Row[]).map((r) => ({
+			name: r.name as string,
+			value: r.value as string,
+			by: r.by as string,
+			at: r.at as string,
+		}));
+		return { run, results, ticks, fields, revision: this.revision(runId) };
+	}
+
+	/** Highest audit id of a run (0 when none): the cursor of live updates. */
+	revision(runId: string): number {
+		return Number((this.db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM audit WHERE run_id = ?').get(runId) as Row).id);
+	}
+
+	auditLog(filter: { runId?: string; after?: number; limit?: number } = {}): AuditEntry[] {
+		const rows = this.db
+			.prepare(`SELECT * FROM audit WHERE (? IS NULL OR run_id = ?) AND id > ? ORDER BY id LIMIT ?`)
+			.all(filter.runId ?? null, filter.runId ?? null, filter.after ?? 0, filter.limit ?? 1000) as Row[];
+		return rows.map((r) => ({
+			id: Number(r.id),
+			at: r.at as string,
+			actor: r.actor as string,
+			action: r.action as string,
+			runId: (r.run_id as string) ?? null,
+			target: (r.target as string) ?? null,
+			detail: r.detail ? JSON.parse(r.detail as string) : null,
+			pageRevision: (r.page_revision as string) ?? null,
+		}));
+	}
+
+	/** The latest finished result of every check and region in an environment (for metrics). */
+	latestResults(environment?: string): StoredResult[] {
+		return (
+			this.db
+				.prepare("SELECT r.* FROM results r JOIN (SELECT MAX(id) AS id FROM results WHERE state != 'running' AND (? IS NULL OR environment = ?) GROUP BY environment, check_id, region) l ON r.id = l.id")
+				.all(environment ?? null, environment ?? null) as Row[]
+		).map(toResult);
+	}
+
+	/** Creates a facilitator session; returns the secret cookie value (only its hash is stored). */
+	createSession(name: string, ttlHours = 24 * 14): string {
+		const token = randomBytes(32).toString('base64url');
+		const now = this.#now();
+		this.db
+			.prepare('INSERT INTO sessions (token_hash, name, created_at, expires_at) VALUES (?, ?, ?, ?)')
+			.run(sha256(token), name, now.toISOString(), new Date(now.getTime() + ttlHours * 3_600_000).toISOString());
+		return token;
+	}
+
+	/** The name of the facilitator a session cookie belongs to, or null. */
+	sessionName(token: string | undefined): string | null {
+		if (!token) return null;
+		const row = this.db.prepare('SELECT name, expires_at FROM sessions WHERE token_hash = ?').get(sha256(token)) as Row | undefined;
+		if (!row || (row.expires_at as string) < this.#at()) return null;
+		return row.name as string;
+	}
+
+	deleteSession(token: string): void {
+		this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(sha256(token));
+	}
+
+	setting(key: string): string | null {
+		const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as Row | undefined;
+		return row ? (row.value as string) : null;
+	}
+
+	setSetting(key: string, value: string | null): void {
+		if (value === null) this.db.prepare('DELETE FROM settings WHERE key = ?').run(key);
+		else this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+	}
+
+	close(): void {
+		if (this.db.isOpen) this.db.close();
+	}
+}
+
+export { sha256 };
