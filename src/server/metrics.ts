@@ -12,15 +12,18 @@ const statuses = ['pass', 'warn', 'fail', 'error', 'skipped'] as const;
 export function metricsRegistry(store: Store, engine: Engine): Registry {
 	const registry = new Registry();
 	const labels = ['check', 'environment', 'region'] as const;
-	const observed = new Gauge({ name: 'handbook_check_observed', help: 'Numeric values a check observed in its latest run.', labelNames: [...labels, 'value'] });
-	const duration = new Gauge({ name: 'handbook_check_duration_seconds', help: 'Duration of the latest run of a check.', labelNames: labels });
-	const age = new Gauge({ name: 'handbook_check_age_seconds', help: 'Seconds since the latest run of a check finished.', labelNames: labels });
-	const lastRun = new Gauge({ name: 'handbook_check_last_run_timestamp_seconds', help: 'Unix time the latest run of a check finished.', labelNames: labels });
+	// `registers: []`: never prom-client's global registry, which every app in the process would share.
+	const own = { registers: [] as Registry[] };
+	const observed = new Gauge({ name: 'handbook_check_observed', help: 'Numeric values a check observed in its latest run.', labelNames: [...labels, 'value'], ...own });
+	const duration = new Gauge({ name: 'handbook_check_duration_seconds', help: 'Duration of the latest run of a check.', labelNames: labels, ...own });
+	const age = new Gauge({ name: 'handbook_check_age_seconds', help: 'Seconds since the latest run of a check finished.', labelNames: labels, ...own });
+	const lastRun = new Gauge({ name: 'handbook_check_last_run_timestamp_seconds', help: 'Unix time the latest run of a check finished.', labelNames: labels, ...own });
 	// prom-client serializes metrics in registration order: the first one refreshes them all.
 	const status = new Gauge({
 		name: 'handbook_check_status',
 		help: 'Latest status of a check (1 for the current status).',
 		labelNames: [...labels, 'status'],
+		...own,
 		collect() {
 			for (const g of [this, observed, duration, age, lastRun]) g.reset();
 			const now = Date.now();

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { distServerEntry, root } from './site.ts';
 
 /** A free loopback port, picked by the OS. */
@@ -22,11 +23,14 @@ export interface RunningServer {
 	stop: () => Promise<void>;
 }
 
-/** Starts the built handbook (`node dist/server/entry.mjs`) on loopback and waits until it answers. */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+/**
+ * Starts the built handbook on loopback and waits until it answers: `node dist/server/entry.mjs`,
+ * or with `viaStart` the way `npm start` does (scripts/serve.ts: config check, sign-in link).
+ */
+export async function startServer(env: Record<string, string> = {}, options: { viaStart?: boolean } = {}): Promise<RunningServer> {
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
-	const child = spawn(process.execPath, [distServerEntry], {
+	const child = spawn(process.execPath, [options.viaStart ? join(root, 'scripts/serve.ts') : distServerEntry], {
 		cwd: root,
 		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
 		stdio: ['ignore', 'pipe', 'pipe'],
