@@ -1,7 +1,7 @@
 import type { APIContext } from 'astro';
 import type { z } from 'zod';
 import { ConfigError } from '../checks/load-config.ts';
-import { FrozenRunError, NotFoundError, StoreUnavailableError } from '../store/store.ts';
+import { FrozenRunError, NotFoundError, StoreUnavailableError, StoreWriteError } from '../store/store.ts';
 import { getApp, type App } from './app.ts';
 import { sessionCookie } from './auth.ts';
 import { RequestError } from './runs.ts';
@@ -72,6 +72,10 @@ export function endpoint(handler: (app: App, context: APIContext) => Promise<Res
 			if (err instanceof RequestError) return json({ error: err.message }, err.status, err.status === 429 ? { 'retry-after': String((err as RequestError & { retryAfter?: number }).retryAfter ?? 60) } : {});
 			if (err instanceof FrozenRunError) return json({ error: err.message }, 409);
 			if (err instanceof NotFoundError) return json({ error: err.message }, 404);
+			if (err instanceof StoreWriteError) {
+				(app?.log ?? console.error)(`handbook: ${err.message}`);
+				return json({ error: err.message }, err.reason === 'full' ? 507 : 503);
+			}
 			if (err instanceof ConfigError || err instanceof StoreUnavailableError) {
 				console.error(err.message);
 				return json({ error: err.message }, 503);

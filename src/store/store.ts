@@ -83,6 +83,28 @@ export class FrozenRunError extends Error {
 	}
 }
 
+/**
+ * The data directory stopped taking writes (disk full, made read-only): what is stored stays,
+ * the change is refused with the reason, and the server keeps answering reads.
+ */
+export class StoreWriteError extends Error {
+	readonly reason: 'full' | 'read-only' | 'io';
+	constructor(file: string, reason: StoreWriteError['reason']) {
+		const what = { full: 'the disk is full', 'read-only': 'it has become read-only', io: 'the disk reported an I/O error' }[reason];
+		super(`cannot write to ${file}: ${what}. Nothing already stored was lost; free space or fix the data directory, then try again.`);
+		this.name = 'StoreWriteError';
+		this.reason = reason;
+	}
+}
+
+/** SQLite's primary result codes for a data directory that cannot take writes. */
+function writeFailure(err: unknown): StoreWriteError['reason'] | null {
+	const code = (err as { errcode?: number }).errcode;
+	if (typeof code !== 'number') return null;
+	const primary = code & 0xff;
+	return primary === 13 ? 'full' : primary === 8 ? 'read-only' : primary === 10 ? 'io' : null;
+}
+
 export class NotFoundError extends Error {
 	constructor(what: string) {
 		super(`${what} not found`);
@@ -181,14 +203,19 @@ export class Store {
 	}
 
 	#tx<T>(fn: () => T): T {
-		this.db.exec('BEGIN IMMEDIATE');
 		try {
-			const out = fn();
-			this.db.exec('COMMIT');
-			return out;
+			this.db.exec('BEGIN IMMEDIATE');
+			try {
+				const out = fn();
+				this.db.exec('COMMIT');
+				return out;
+			} catch (err) {
+				if (this.db.isTransaction) this.db.exec('ROLLBACK');
+				throw err;
+			}
 		} catch (err) {
-			this.db.exec('ROLLBACK');
-			throw err;
+			const reason = writeFailure(err);
+			throw reason ? new StoreWriteError(this.file, reason) : err;
 		}
 	}
 
@@ -381,9 +408,11 @@ export class Store {
 	createSession(name: string, ttlHours = 24 * 14): string {
 		const token = randomBytes(32).toString('base64url');
 		const now = this.#now();
-		this.db
-			.prepare('INSERT INTO sessions (token_hash, name, created_at, expires_at) VALUES (?, ?, ?, ?)')
-			.run(sha256(token), name, now.toISOString(), new Date(now.getTime() + ttlHours * 3_600_000).toISOString());
+		this.#tx(() =>
+			this.db
+				.prepare('INSERT INTO sessions (token_hash, name, created_at, expires_at) VALUES (?, ?, ?, ?)')
+				.run(sha256(token), name, now.toISOString(), new Date(now.getTime() + ttlHours * 3_600_000).toISOString()),
+		);
 		return token;
 	}
 
@@ -396,7 +425,7 @@ export class Store {
 	}
 
 	deleteSession(token: string): void {
-		this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(sha256(token));
+		this.#tx(() => this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(sha256(token)));
 	}
 
 	setting(key: string): string | null {
@@ -405,8 +434,10 @@ export class Store {
 	}
 
 	setSetting(key: string, value: string | null): void {
-		if (value === null) this.db.prepare('DELETE FROM settings WHERE key = ?').run(key);
-		else this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+		this.#tx(() => {
+			if (value === null) this.db.prepare('DELETE FROM settings WHERE key = ?').run(key);
+			else this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+		});
 	}
 
 	close(): void {
