@@ -109,6 +109,23 @@ export class Engine {
 		return new Map(checkIds.map((id) => [id, out.get(id)!]));
 	}
 
+	/**
+	 * The fresh cached results of a check in an environment (every region), or null when any
+	 * region would need a probe: lets callers answer without recording the same result again.
+	 */
+	cached(checkId: string, envId?: string): CheckResult[] | null {
+		const check = this.check(checkId);
+		const env = this.environment(envId);
+		if (!this.appliesTo(check, env)) return null;
+		const out: CheckResult[] = [];
+		for (const region of check.perRegion ? env.regions : [undefined]) {
+			const hit = this.#cache.get(`${env.id}\u0000${check.id}\u0000${region?.name ?? ''}`);
+			if (!hit || hit.until <= Date.now()) return null;
+			out.push({ ...hit.result, shared: true });
+		}
+		return out;
+	}
+
 	#runOne(check: ResolvedCheck, env: EnvironmentConfig, region: RegionConfig | undefined, options: { fresh?: boolean; override?: ProbeOverride }): Promise<CheckResult> {
 		const scripted = options.override?.(check, env, region);
 		if (scripted) return Promise.resolve(scripted);

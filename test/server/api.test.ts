@@ -133,6 +133,13 @@ describe('the validation API', () => {
 		expect(view.body.progress.recommendation).toBe('no-go');
 	});
 
+	it('answers a repeated run within the cache window from what the run already holds, writing nothing', async () => {
+		const before = (await api(`/api/runs/${runId}`)).body.revision;
+		const again = await Promise.all(Array.from({ length: 20 }, () => api(`/api/runs/${runId}/checks/healthz`, { method: 'POST' })));
+		expect(again.every((r) => r.status === 200 && r.body.results[0].shared === true)).toBe(true);
+		expect((await api(`/api/runs/${runId}`)).body.revision).toBe(before);
+	});
+
 	it('lets anonymous readers read and run public checks only', async () => {
 		const anon = { headers: { cookie: 'none=1' } };
 		expect((await api(`/api/runs/${runId}`, anon)).status).toBe(200);
