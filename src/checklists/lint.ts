@@ -442,5 +442,5 @@ export function lintScenario(source: string, file: string, world: ScenarioWorld)
 		if (!(err instanceof ScenarioError)) throw err;
 		issues = err.issues;
 	}
-	return issues.map((i) => ({ file, line: i.line, column: i.column, rule: 'SC001', severity: 'error' as const, message: i.path ? `${i.path}: ${i.message}` : i.message }));
+	return sortFindings(issues.map((i) => ({ file, line: i.line, column: i.column, rule: 'SC001', severity: 'error' as const, message: i.path ? `${i.path}: ${i.message}` : i.message })));
 }

@@ -67,8 +67,9 @@ export function tabletop(argv: string[], out: (s: string) => void, err: (s: stri
 		}
 		throw e;
 	}
+	text = text.replace(/\n+$/, '');
 	if (values.out) {
-		writeFileSync(values.out, text.endsWith('\n') ? text : `${text}\n`);
+		writeFileSync(values.out, `${text}\n`);
 		err(`wrote ${values.out}`);
 	} else out(text);
 	return 0;
