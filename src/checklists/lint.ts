@@ -146,7 +146,7 @@ function positionIn(node: Nodes, offset: number, match: string, lines: readonly 
 const isTaskItem = (n: Nodes): n is ListItem => n.type === 'listItem' && typeof n.checked === 'boolean';
 
 /** Prose rules over the tree: placeholders, commands outside code, bare "[ ]" bullets, unknown checks. */
-function lintTree(tree: Root, lines: readonly string[], checkIds: Set<string> | null, report: Reporter) {
+function lintTree(tree: Root, lines: readonly string[], checkIds: ReadonlySet<string> | null, report: Reporter) {
 	const walk = (node: Nodes, inItem: boolean) => {
 		switch (node.type) {
 			case 'yaml':
@@ -309,7 +309,7 @@ function lintItems(checklist: Checklist, report: Reporter) {
 }
 
 /** Check ids named in a page's `runbook.checks` frontmatter that the config does not define. */
-function lintRunbookChecks(tree: Root, frontmatter: Record<string, unknown>, lines: readonly string[], checkIds: Set<string>, report: Reporter) {
+function lintRunbookChecks(tree: Root, frontmatter: Record<string, unknown>, lines: readonly string[], checkIds: ReadonlySet<string>, report: Reporter) {
 	const listed = (frontmatter.runbook as { checks?: unknown } | undefined)?.checks;
 	if (!Array.isArray(listed)) return;
 	for (const id of listed) {
@@ -364,6 +364,55 @@ export function sortFindings(findings: Finding[]): Finding[] {
 }
 
 /**
+ * The rules of one page (everything but the site-wide CK008 and CK009), with the page's
+ * disables applied; also the check ids the page binds, which the site-wide rules need.
+ *
+ * @example
+ * lintPage(preparePage('- [ ] Owner: TBD\n', 'p.md', null), null).findings[0].rule // → 'CT001'
+ */
+export function lintPage(page: LintPage, checkIds: ReadonlySet<string> | null): { findings: Finding[]; bound: string[] } {
+	if (!page.parsed || !page.checklist) {
+		const e = page.parseError!;
+		return { findings: [{ file: page.file, line: e.line, column: e.column, rule: 'PG001', severity: 'error', message: `cannot parse: ${e.reason}` }], bound: [] };
+	}
+	const findings: Finding[] = [];
+	const { tree, frontmatter } = page.parsed;
+	const lines = page.source.replace(/\r\n?/g, '\n').split('\n');
+	const own: Finding[] = [];
+	const report: Reporter = (rule, at, message, severity) => own.push({ file: page.file, line: at.line, column: at.column, rule, severity: severity ?? ruleById.get(rule)!.severity, message });
+	const disables = readDisables(tree, frontmatter, lines, report);
+	lintTree(tree, lines, checkIds, report);
+	lintItems(page.checklist, report);
+	if (frontmatter.runbook && typeof frontmatter.runbook === 'object') lintRunbook(tree, page.checklist, lines, report);
+	if (checkIds) lintRunbookChecks(tree, frontmatter, lines, checkIds, report);
+	for (const f of own) {
+		const d = disables.find((x) => x.rule.id === f.rule);
+		if (d) d.used = true;
+		else findings.push(f);
+	}
+	for (const d of disables) {
+		if (!d.used) findings.push({ file: page.file, line: d.line, column: d.column, rule: 'LN002', severity: 'warning', message: `lint.disable of ${d.rule.id} suppresses nothing on this page: remove it` });
+	}
+	const bound = [...new Set(page.checklist.items.map((i) => i.checkId).filter((id): id is string => id !== null))];
+	return { findings: sortFindings(findings), bound };
+}
+
+/**
+ * The site-wide rules, about the config's checks: CK008 (bound by no page; `bound` holds the
+ * check ids the pages bind) and CK009 (runbook link that does not resolve in `site`).
+ */
+export function lintSite(config: NonNullable<LintContext['config']>, site: SiteIndex, bound: ReadonlySet<string>): Finding[] {
+	const findings: Finding[] = [];
+	for (const check of config.checks) {
+		const at = { file: config.file, line: check.line, column: check.column };
+		if (!bound.has(check.id)) findings.push({ ...at, rule: 'CK008', severity: 'warning', message: `check "${check.id}" is not bound to any item: add <Check id="${check.id}" /> to the checklist item it verifies, or remove the check` });
+		const broken = brokenLinkReason(site, check.runbook);
+		if (broken) findings.push({ ...at, rule: 'CK009', severity: 'error', message: `check "${check.id}" links its runbook to ${check.runbook}, but there is ${broken}` });
+	}
+	return findings;
+}
+
+/**
  * Lints pages against the rules (see `rules`): pure, no file access. Rules a page disables in
  * its frontmatter (`lint: { disable: [{ rule, reason }] }`) are dropped for that page.
  *
@@ -372,42 +421,15 @@ export function sortFindings(findings: Finding[]): Finding[] {
  * // → [{ file: 'p.md', line: 1, column: 14, rule: 'CT001', severity: 'error', message: 'placeholder "TBD" in a checklist item: …' }]
  */
 export function lintPages(pages: readonly LintPage[], ctx: LintContext): Finding[] {
-	const findings: Finding[] = [];
 	const checkIds = ctx.config ? new Set(ctx.config.checks.map((c) => c.id)) : null;
+	const findings: Finding[] = [];
 	const bound = new Set<string>();
 	for (const page of pages) {
-		if (!page.parsed || !page.checklist) {
-			const e = page.parseError!;
-			findings.push({ file: page.file, line: e.line, column: e.column, rule: 'PG001', severity: 'error', message: `cannot parse: ${e.reason}` });
-			continue;
-		}
-		const { tree, frontmatter } = page.parsed;
-		const lines = page.source.replace(/\r\n?/g, '\n').split('\n');
-		const own: Finding[] = [];
-		const report: Reporter = (rule, at, message, severity) => own.push({ file: page.file, line: at.line, column: at.column, rule, severity: severity ?? ruleById.get(rule)!.severity, message });
-		const disables = readDisables(tree, frontmatter, lines, report);
-		lintTree(tree, lines, checkIds, report);
-		lintItems(page.checklist, report);
-		if (frontmatter.runbook && typeof frontmatter.runbook === 'object') lintRunbook(tree, page.checklist, lines, report);
-		if (checkIds) lintRunbookChecks(tree, frontmatter, lines, checkIds, report);
-		for (const item of page.checklist.items) if (item.checkId) bound.add(item.checkId);
-		for (const f of own) {
-			const d = disables.find((x) => x.rule.id === f.rule);
-			if (d) d.used = true;
-			else findings.push(f);
-		}
-		for (const d of disables) {
-			if (!d.used) findings.push({ file: page.file, line: d.line, column: d.column, rule: 'LN002', severity: 'warning', message: `lint.disable of ${d.rule.id} suppresses nothing on this page: remove it` });
-		}
+		const result = lintPage(page, checkIds);
+		findings.push(...result.findings);
+		for (const id of result.bound) bound.add(id);
 	}
-	if (ctx.config && ctx.siteWide) {
-		for (const check of ctx.config.checks) {
-			const at = { file: ctx.config.file, line: check.line, column: check.column };
-			if (!bound.has(check.id)) findings.push({ ...at, rule: 'CK008', severity: 'warning', message: `check "${check.id}" is not bound to any item: add <Check id="${check.id}" /> to the checklist item it verifies, or remove the check` });
-			const broken = brokenLinkReason(ctx.site, check.runbook);
-			if (broken) findings.push({ ...at, rule: 'CK009', severity: 'error', message: `check "${check.id}" links its runbook to ${check.runbook}, but there is ${broken}` });
-		}
-	}
+	if (ctx.config && ctx.siteWide) findings.push(...lintSite(ctx.config, ctx.site, bound));
 	return sortFindings(findings);
 }
 

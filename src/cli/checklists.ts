@@ -4,7 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { extractChecklist, type ChecklistItem } from '../checklists/extract.ts';
 import { formatLintJson, formatLintText, formatSarif, summarize } from '../checklists/lint-report.ts';
-import { lintPages, lintScenario, locateChecks, preparePage, siteIndex, sortFindings, type LintContext, type LintPage } from '../checklists/lint.ts';
+import { lintFiles, type FileJob } from '../checklists/lint-files.ts';
+import { lintScenario, lintSite, locateChecks, sortFindings, type LintContext } from '../checklists/lint.ts';
 import { ParseError } from '../checklists/parse.ts';
 import { pageFiles, pagePath } from '../checklists/registry.ts';
 import { UsageError } from './checks.ts';
@@ -55,6 +56,16 @@ export function checklistsExtract(argv: string[], out: (s: string) => void, err:
 
 const lintFormats = ['text', 'json', 'sarif'] as const;
 
+/** The config as the lint needs it: the checks with where each id is written, and the regions. */
+export async function loadLintConfig(explicit?: string): Promise<NonNullable<LintContext['config']>> {
+	// Imported here: the kinds pull in the Kubernetes client, which `extract` never needs.
+	const [{ kinds }, { loadConfig }] = await Promise.all([import('../checks/kinds/index.ts'), import('../checks/load-config.ts')]);
+	const handbook = await loadConfig(kinds, explicit);
+	const checks = [...handbook.checks.values()].map((c) => ({ id: c.id, runbook: c.runbook }));
+	const regions = [...new Set([...handbook.environments.values()].flatMap((e) => e.regions.map((r) => r.name)))];
+	return { file: relativePath(handbook.file), checks: locateChecks(readFileSync(handbook.file, 'utf8'), checks), regions };
+}
+
 /**
  * `handbook checklists lint [paths] [--format text|json|sarif]`: lints pages (default the docs)
  * against handbook.config.ts. Linting the whole docs directory also runs the site-wide rules
@@ -79,39 +90,32 @@ export async function checklistsLint(argv: string[], out: (s: string) => void, e
 	const files = collectPages(targets);
 	const siteWide = targets.some((t) => resolve(t) === docs);
 
-	let config: LintContext['config'] = null;
-	if (!values['no-config']) {
-		// Imported here: the kinds pull in the Kubernetes client, which `extract` never needs.
-		const [{ kinds }, { loadConfig }] = await Promise.all([import('../checks/kinds/index.ts'), import('../checks/load-config.ts')]);
-		const handbook = await loadConfig(kinds, values.config);
-		const checks = [...handbook.checks.values()].map((c) => ({ id: c.id, runbook: c.runbook }));
-		const regions = [...new Set([...handbook.environments.values()].flatMap((e) => e.regions.map((r) => r.name)))];
-		config = { file: relativePath(handbook.file), checks: locateChecks(readFileSync(handbook.file, 'utf8'), checks), regions };
-	}
-
-	const pages = new Map<string, LintPage>();
-	const prepare = (file: string, path: string | null) => {
-		const page = preparePage(readFileSync(file, 'utf8'), relativePath(file), path);
-		pages.set(file, page);
-		return page;
-	};
-	const docsPages = existsSync(docs) ? pageFiles(docs).map((f) => prepare(f, pagePath(f, docs))) : [];
-	const linted = files.map((f) => pages.get(f) ?? prepare(f, null));
-	const ctx: LintContext = { config, site: siteIndex(docsPages), siteWide };
-	const findings = lintPages(linted, ctx);
+	const configLoad = values['no-config'] ? Promise.resolve(null) : loadLintConfig(values.config);
+	const docsFiles = existsSync(docs) ? pageFiles(docs) : [];
+	const inDocs = new Set(docsFiles);
+	const jobs: FileJob[] = [...new Set([...docsFiles, ...files])].map((f) => ({ file: f, rel: relativePath(f), path: inDocs.has(f) ? pagePath(f, docs) : null }));
+	// Pages are parsed while the config loads; the docs are read even when only some files are
+	// linted, because runbook links and scenarios resolve against them.
+	const results = await lintFiles(jobs, configLoad.then((c) => (c ? c.checks.map((x) => x.id) : null)));
+	const config = await configLoad;
+	const wanted = new Set(files.map((f) => relativePath(f)));
+	const linted = results.filter((r) => wanted.has(r.rel));
+	const findings = linted.flatMap((r) => r.findings);
+	const site = new Map(results.filter((r) => r.path && r.anchors).map((r) => [r.path!, new Set(r.anchors)]));
+	if (config && siteWide) findings.push(...lintSite(config, site, new Set(linted.flatMap((r) => r.bound))));
 
 	const scenarioDir = resolve(values.scenarios);
 	let scenarioFiles = 0;
 	if (siteWide && existsSync(scenarioDir)) {
-		const byPath = new Map(docsPages.filter((p) => p.path && p.checklist).map((p) => [p.path!, p.checklist!]));
+		const byPath = new Map(results.filter((r) => r.path && r.checklist).map((r) => [r.path!, r.checklist!]));
 		const world = { page: (path: string) => byPath.get(path), checks: config ? new Set(config.checks.map((c) => c.id)) : null, regions: config ? new Set(config.regions) : null };
 		for (const name of readdirSync(scenarioDir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
 			const file = join(scenarioDir, name);
 			findings.push(...lintScenario(readFileSync(file, 'utf8'), relativePath(file), world));
 			scenarioFiles++;
 		}
-		sortFindings(findings);
 	}
+	sortFindings(findings);
 
 	const count = linted.length + scenarioFiles;
 	if (format === 'json') out(formatLintJson(findings, count));

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { formatLintJson, formatLintText, formatSarif } from '../../src/checklists/lint-report.ts';
 import { lintPages, lintScenario, locateChecks, preparePage, rules, siteIndex, type Finding, type LintContext } from '../../src/checklists/lint.ts';
 import { extractChecklist } from '../../src/checklists/extract.ts';
+import { lintFiles } from '../../src/checklists/lint-files.ts';
+import { pageFiles, pagePath } from '../../src/checklists/registry.ts';
 import { checklistsLint } from '../../src/cli/checklists.ts';
+import { root } from '../support/site.ts';
 import { UsageError } from '../../src/cli/checks.ts';
 
 /** A small site: one runbook page with headings the config's checks link to. */
@@ -322,5 +325,18 @@ describe('handbook checklists lint', () => {
 	it('refuses an unknown format or path as a usage error', async () => {
 		await expect(run(['--format', 'xml'])).rejects.toThrow(UsageError);
 		await expect(run(['no/such/dir'])).rejects.toThrow(UsageError);
+	});
+});
+
+describe('lintFiles', () => {
+	it('gives the same results on worker threads as in one thread, check ids included', async () => {
+		const docs = join(root, 'src/content/docs');
+		const jobs = pageFiles(docs).map((file) => ({ file, rel: file, path: pagePath(file, docs) }));
+		const one = await lintFiles(jobs, ['healthz'], 1);
+		const two = await lintFiles(jobs, Promise.resolve(['healthz']), 2);
+		expect(two).toEqual(one);
+		expect(one.map((r) => r.rel)).toEqual(jobs.map((j) => j.file));
+		expect(one.flatMap((r) => r.findings).filter((f) => f.rule === 'CK007').length).toBeGreaterThan(10);
+		expect(one.find((r) => r.path === '/incidents/')!.anchors).toContain('tabletop-rehearsals');
 	});
 });
