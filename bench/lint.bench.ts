@@ -1,6 +1,6 @@
 // Extract + lint throughput against markdownlint-cli2 on the same generated corpus, in one run.
 //
-//   node bench/lint.bench.ts [--pages 1000] [--runs 3] [--keep]
+//   node bench/lint.bench.ts [--pages 1000] [--runs 2] [--keep]
 //
 // The corpus is the handbook's own pages copied until there are --pages of them (the first copy
 // at their real paths, so the config's runbook links resolve), each copy with its own line so no
@@ -20,7 +20,7 @@ import { lintSite, locateChecks, type LintContext } from '../src/checklists/lint
 import { pageFiles, pagePath } from '../src/checklists/registry.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { pages: { type: 'string', default: '1000' }, runs: { type: 'string', default: '3' }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { pages: { type: 'string', default: '1000' }, runs: { type: 'string', default: '2' }, keep: { type: 'boolean', default: false } } });
 const pageCount = Number(values.pages);
 const runs = Number(values.runs);
 
