@@ -12,6 +12,14 @@ const usage = `Usage: handbook <command> [options]
   checks run <checklist | check-id...> [--env ID] [--format text|json|junit] [--workshop ID]
       Runs a checklist (stored as a run, like one started on its page) or single checks.
       Exit code: 0 all passed, 4 a warning, 3 a failure or error, 2 usage or config error.
+  checklists extract [paths] [--format json]
+      Every checklist item of the pages (default src/content/docs) as JSON.
+  checklists lint [paths] [--format text|json|sarif] [--config FILE] [--no-config]
+      Lints pages (default the docs, plus the rehearsal scenarios). Exit 3 on errors, 0 otherwise.
+  tabletop <scenario> [--out FILE]
+      The facilitator's handout (Markdown) of a rehearsal scenario.
+  tabletop --from-runbook <page> [--out FILE]
+      A draft scenario (YAML) from a runbook page (/incidents/x/ or its file).
 
 Environment: HANDBOOK_CONFIG (default ./handbook.config.ts), HANDBOOK_DATA_DIR (default ./data).
 `;
@@ -34,6 +42,9 @@ async function main(argv: string[]): Promise<number> {
 				app.store.close();
 			}
 		}
+		if (group === 'checklists' && command === 'extract') return (await import('../src/cli/checklists.ts')).checklistsExtract(rest, out, err);
+		if (group === 'checklists' && command === 'lint') return await (await import('../src/cli/checklists.ts')).checklistsLint(rest, out, err);
+		if (group === 'tabletop') return (await import('../src/cli/tabletop.ts')).tabletop([command, ...rest].filter((a) => a !== undefined), out, err);
 		throw new UsageError(`unknown command "${[group, command].filter(Boolean).join(' ')}"`);
 	} catch (e) {
 		if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -1,7 +1,10 @@
 import { defineCollection } from 'astro:content';
+import { glob } from 'astro/loaders';
 import { docsLoader } from '@astrojs/starlight/loaders';
 import { docsSchema } from '@astrojs/starlight/schema';
 import { z } from 'astro/zod';
+import { lintFrontmatterSchema } from './checklists/lint-frontmatter.ts';
+import { scenarioSchema } from './checklists/scenario.ts';
 
 const checkId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: 'a check id is kebab-case, e.g. "litellm-key-expiry"' });
 
@@ -25,7 +28,13 @@ export const collections = {
 			extend: z.object({
 				runbook: runbookSchema.optional(),
 				checklist: checklistSchema.optional(),
+				lint: lintFrontmatterSchema.optional(),
 			}),
 		}),
+	}),
+	/** Tabletop rehearsal scenarios, one YAML file each (`handbook tabletop <id>`). */
+	scenarios: defineCollection({
+		loader: glob({ base: './src/content/scenarios', pattern: '*.yaml' }),
+		schema: scenarioSchema,
 	}),
 };

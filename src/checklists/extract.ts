@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ListItem, Nodes, Paragraph, Root } from 'mdast';
 import { toString } from 'mdast-util-to-string';
-import { parsePage } from './parse.ts';
+import { parsePage, type ParsedPage } from './parse.ts';
 
 /** A value to record with a checklist item: `<Field name="…" type="…" label="…" unit="…" />`. */
 export interface FieldSpec {
@@ -45,6 +45,25 @@ export interface Checklist {
 	items: ChecklistItem[];
 	/** `<Field>`s outside any task item (e.g. in a table). */
 	looseFields: FieldSpec[];
+	/**
+	 * Items whose id was already taken on the page and got a `-2`, `-3`… suffix: their ids depend
+	 * on the order of the page (the lint reports them as duplicate ids).
+	 */
+	collisions: IdCollision[];
+}
+
+/** An item whose natural id another item on the page already had. */
+export interface IdCollision {
+	/** The id both items would have had. */
+	base: string;
+	/** The id the later item got instead. */
+	id: string;
+	line: number;
+	column: number;
+	/** Where the first item with that id is. */
+	firstLine: number;
+	/** Why the id is what it is: an explicit `{/* id: … *\/}`, a bound check, or the item's text. */
+	source: 'explicit' | 'check' | 'text';
 }
 
 type JsxNode = { type: 'mdxJsxTextElement' | 'mdxJsxFlowElement'; name: string | null; attributes: Array<{ type: string; name?: string; value?: unknown }>; position?: Nodes['position'] };
@@ -69,9 +88,15 @@ function fieldOf(node: JsxNode): FieldSpec {
 	};
 }
 
-/** Text of a node without JSX elements and expressions. */
-function plainText(node: Nodes): string {
-	if (isJsx(node) || node.type === 'mdxTextExpression' || node.type === 'mdxFlowExpression') return '';
+const commentOnly = /^\s*\/\*[\s\S]*\*\/\s*$/;
+
+/**
+ * Text of a node without JSX elements and comments. Other MDX expressions keep their source in
+ * braces (`{count}`), so an item that shows a computed value still reads as written.
+ */
+export function plainText(node: Nodes): string {
+	if (isJsx(node)) return '';
+	if (node.type === 'mdxTextExpression' || node.type === 'mdxFlowExpression') return commentOnly.test(node.value) ? '' : `{${node.value}}`;
 	if ('children' in node) return (node.children as Nodes[]).map(plainText).join('');
 	return toString(node);
 }
@@ -111,17 +136,32 @@ function explicitId(paragraph: Paragraph | undefined): string | null {
  * // → { headingPath: ['Access'], text: 'Key valid', id: 'litellm-key-expiry', checkId: 'litellm-key-expiry', … }
  */
 export function extractChecklist(source: string, file: string): Checklist {
-	const { tree, frontmatter } = parsePage(source, file);
+	return extractFromParsed(parsePage(source, file), source);
+}
+
+/**
+ * `extractChecklist` over a page already parsed with `parsePage` (the lint parses each page once
+ * and reads both the tree and the items). `source` is the page text the revision is hashed from.
+ */
+export function extractFromParsed(page: ParsedPage, source: string): Checklist {
+	const { tree, frontmatter, file } = page;
 	const checklistMeta = (frontmatter.checklist ?? null) as { id?: unknown; phase?: unknown } | null;
 	const items: ChecklistItem[] = [];
 	const looseFields: FieldSpec[] = [];
 	const headings: Array<{ depth: number; text: string }> = [];
-	const used = new Map<string, number>();
+	const collisions: IdCollision[] = [];
+	const used = new Map<string, { count: number; line: number }>();
 
-	const uniqueId = (base: string) => {
-		const n = (used.get(base) ?? 0) + 1;
-		used.set(base, n);
-		return n === 1 ? base : `${base}-${n}`;
+	const uniqueId = (base: string, at: { line: number; column: number }, source: IdCollision['source']) => {
+		const seen = used.get(base);
+		if (!seen) {
+			used.set(base, { count: 1, line: at.line });
+			return base;
+		}
+		seen.count += 1;
+		const id = `${base}-${seen.count}`;
+		collisions.push({ base, id, line: at.line, column: at.column, firstLine: seen.line, source });
+		return id;
 	};
 
 	function collectJsx(node: Nodes, into: { checks: string[]; fields: FieldSpec[] }, stopAtLists: boolean) {
@@ -142,11 +182,13 @@ export function extractChecklist(source: string, file: string): Checklist {
 		for (const child of item.children) collectJsx(child, found, true);
 		const text = (paragraph ? plainText(paragraph) : '').replace(/\s+/g, ' ').trim();
 		const checkId = found.checks[0] ?? null;
-		const id = uniqueId(explicitId(paragraph) ?? checkId ?? `${slugify(text) || 'item'}-${shortHash(text)}`);
+		const at = { line: item.position?.start.line ?? 0, column: item.position?.start.column ?? 0 };
+		const explicit = explicitId(paragraph);
+		const id = uniqueId(explicit ?? checkId ?? `${slugify(text) || 'item'}-${shortHash(text)}`, at, explicit ? 'explicit' : checkId ? 'check' : 'text');
 		items.push({
 			file,
-			line: item.position?.start.line ?? 0,
-			column: item.position?.start.column ?? 0,
+			line: at.line,
+			column: at.column,
 			headingPath: headings.map((h) => h.text),
 			text,
 			id,
@@ -175,10 +217,12 @@ export function extractChecklist(source: string, file: string): Checklist {
 				while (headings.length && headings.at(-1)!.depth >= node.depth) headings.pop();
 				headings.push({ depth: node.depth, text: plainText(node).replace(/\s+/g, ' ').trim() });
 			} else if (node.type === 'list') visitList(node.children, 0, null);
-			else {
-				collectJsx(node as Nodes, { checks: [], fields: looseFields }, false);
-				if ('children' in node && node.type !== 'paragraph' && node.type !== 'table') walk((node as { children: Root['children'] }).children);
-			}
+			else if ('children' in node && node.type !== 'paragraph' && node.type !== 'table') {
+				// A container (blockquote, <Aside>, <Steps>…): the element itself may be a <Field>;
+				// its content is walked like the page, so task items inside it count once.
+				if (isJsx(node) && node.name === 'Field') looseFields.push(fieldOf(node));
+				walk((node as { children: Root['children'] }).children);
+			} else collectJsx(node as Nodes, { checks: [], fields: looseFields }, false);
 		}
 	}
 	walk(tree.children);
@@ -192,6 +236,7 @@ export function extractChecklist(source: string, file: string): Checklist {
 		frontmatter,
 		items,
 		looseFields,
+		collisions,
 	};
 }
 

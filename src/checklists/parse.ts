@@ -18,9 +18,17 @@ export interface ParsedPage {
 
 /** A page that cannot be parsed, with file:line:column. */
 export class ParseError extends Error {
+	readonly file: string;
+	readonly line: number;
+	readonly column: number;
+	readonly reason: string;
 	constructor(file: string, line: number | undefined, column: number | undefined, reason: string) {
 		super(`${file}:${line ?? 1}:${column ?? 1}: ${reason}`);
 		this.name = 'ParseError';
+		this.file = file;
+		this.line = line ?? 1;
+		this.column = column ?? 1;
+		this.reason = reason;
 	}
 }
 

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { extractChecklist, type Checklist } from './extract.ts';
 
@@ -9,6 +9,11 @@ export function docsDir(root = process.cwd()): string {
 
 function walk(dir: string): string[] {
 	return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : /\.mdx?$/.test(e.name) ? [join(dir, e.name)] : []));
+}
+
+/** Every Markdown and MDX file under a directory, sorted by path. */
+export function pageFiles(dir: string): string[] {
+	return walk(dir).sort();
 }
 
 /** The URL path of a docs page file ('/checklists/pre-workshop/'). */
@@ -56,4 +61,18 @@ export class ChecklistRegistry {
 	get(id: string): ChecklistPage | undefined {
 		return this.all().find((c) => c.id === id);
 	}
+}
+
+/**
+ * The page file behind a site path ('/incidents/x/' → src/content/docs/incidents/x.mdx), or
+ * null when no page has that path.
+ */
+export function fileForPath(path: string, dir = docsDir()): string | null {
+	const slug = path.replace(/^\/|\/$/g, '');
+	const candidates = slug ? [`${slug}.mdx`, `${slug}.md`, `${slug}/index.mdx`, `${slug}/index.md`] : ['index.mdx', 'index.md'];
+	for (const c of candidates) {
+		const file = join(dir, c);
+		if (existsSync(file)) return file;
+	}
+	return null;
 }

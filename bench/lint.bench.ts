@@ -1,0 +1,119 @@
+// Extract + lint throughput against markdownlint-cli2 on the same generated corpus, in one run.
+//
+//   node bench/lint.bench.ts [--pages 1000] [--runs 2] [--keep]
+//
+// The corpus is the handbook's own pages copied until there are --pages of them (the first copy
+// at their real paths, so the config's runbook links resolve), each copy with its own line so no
+// two files are identical. Both tools are measured in-process (library calls on the files) and
+// end to end (their CLI as a subprocess, Node start-up included); the best of --runs counts.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { main as markdownlint } from 'markdownlint-cli2';
+import { kinds } from '../src/checks/kinds/index.ts';
+import { loadConfig } from '../src/checks/load-config.ts';
+import { defaultThreads, lintFiles } from '../src/checklists/lint-files.ts';
+import { lintSite, locateChecks, type LintContext } from '../src/checklists/lint.ts';
+import { pageFiles, pagePath } from '../src/checklists/registry.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({ options: { pages: { type: 'string', default: '1000' }, runs: { type: 'string', default: '2' }, keep: { type: 'boolean', default: false } } });
+const pageCount = Number(values.pages);
+const runs = Number(values.runs);
+
+/** Writes the corpus and returns its directory and files. */
+function generateCorpus(): { dir: string; files: string[]; bytes: number } {
+	const docs = join(root, 'src/content/docs');
+	const templates = pageFiles(docs).map((f) => ({ rel: relative(docs, f), source: readFileSync(f, 'utf8') }));
+	const dir = mkdtempSync(join(tmpdir(), 'handbook-lint-bench-'));
+	const files: string[] = [];
+	let bytes = 0;
+	for (let i = 0; i < pageCount; i++) {
+		const t = templates[i % templates.length]!;
+		const copy = Math.floor(i / templates.length);
+		const file = copy === 0 ? join(dir, t.rel) : join(dir, 'copies', String(copy).padStart(3, '0'), t.rel);
+		const source = `${t.source.trimEnd()}\n\nCopy ${copy} of this page, generated for the lint benchmark.\n`;
+		mkdirSync(dirname(file), { recursive: true });
+		writeFileSync(file, source);
+		files.push(file);
+		bytes += Buffer.byteLength(source);
+	}
+	return { dir, files, bytes };
+}
+
+/** Best wall time of `runs` runs after one warm-up, in ms, and the last run's result. */
+async function best<T>(fn: () => Promise<T> | T): Promise<{ ms: number; result: T }> {
+	let result = await fn();
+	let ms = Infinity;
+	for (let i = 0; i < runs; i++) {
+		const start = performance.now();
+		result = await fn();
+		ms = Math.min(ms, performance.now() - start);
+	}
+	return { ms, result };
+}
+
+const corpus = generateCorpus();
+const handbook = await loadConfig(kinds, join(root, 'handbook.config.ts'));
+const config: NonNullable<LintContext['config']> = {
+	file: 'handbook.config.ts',
+	checks: locateChecks(readFileSync(handbook.file, 'utf8'), [...handbook.checks.values()]),
+	regions: [...handbook.environments.values()].flatMap((e) => e.regions.map((r) => r.name)),
+};
+
+// In-process: read, parse, extract and lint every page, as `checklists lint` does (worker
+// threads when the machine has more than one core), then the site-wide rules.
+const jobs = corpus.files.map((f) => ({ file: f, rel: relative(corpus.dir, f), path: pagePath(f, corpus.dir) }));
+const lintCorpus = async (threads: number) => {
+	const results = await lintFiles(jobs, config.checks.map((c) => c.id), threads);
+	const site = new Map(results.filter((r) => r.anchors).map((r) => [r.path!, new Set(r.anchors)]));
+	return [...results.flatMap((r) => r.findings), ...lintSite(config, site, new Set(results.flatMap((r) => r.bound)))];
+};
+const threads = defaultThreads(jobs.length);
+const ours = await best(() => lintCorpus(threads));
+const oursOneThread = threads > 1 ? await best(() => lintCorpus(1)) : ours;
+// In-process: markdownlint-cli2's own entry point, default rules, output discarded.
+const theirs = await best(async () => {
+	let issues = 0;
+	await markdownlint({ directory: corpus.dir, argv: ['**/*.{md,mdx}'], logMessage: () => {}, logError: () => issues++ });
+	return issues;
+});
+
+// End to end: each CLI as a subprocess, from Node start-up to exit.
+const cli = (command: string[], cwd: string) =>
+	best(() => {
+		// Output is discarded (markdownlint-cli2 prints every finding on stderr).
+		const r = spawnSync(process.execPath, command, { cwd, stdio: 'ignore', env: { ...process.env, NODE_OPTIONS: '' } });
+		// 1 and 3 mean "findings", which a corpus of copies has; anything else is a broken run.
+		if (r.error || (r.status !== 0 && r.status !== 1 && r.status !== 3)) throw new Error(`${command.join(' ')} failed: ${r.error?.message ?? `exit ${r.status}`}`);
+		return r.status;
+	});
+const oursCli = await cli([join(root, 'scripts/handbook.ts'), 'checklists', 'lint', '--docs', corpus.dir, '--scenarios', join(corpus.dir, 'none'), corpus.dir, '--format', 'json'], root);
+const theirsCli = await cli([join(root, 'node_modules/markdownlint-cli2/markdownlint-cli2-bin.mjs'), '**/*.{md,mdx}'], corpus.dir);
+
+const rate = (ms: number) => (corpus.files.length / (ms / 1000)).toFixed(0).padStart(7);
+const row = (name: string, ms: number) => `${name.padEnd(42)} ${ms.toFixed(0).padStart(7)} ms ${rate(ms)} files/s`;
+const ratio = (a: number, b: number) => `${(b / a).toFixed(2)}x`;
+console.log(`corpus: ${corpus.files.length} pages, ${(corpus.bytes / 1e6).toFixed(1)} MB (${corpus.dir}); best of ${runs} runs after a warm-up; Node ${process.version}`);
+console.log('');
+console.log(row(`handbook checklists lint, in-process, ${threads} thread${threads > 1 ? 's' : ''}`, ours.ms) + `   (${ours.result.length} findings)`);
+if (threads > 1) console.log(row('handbook checklists lint, in-process, 1 thread', oursOneThread.ms));
+console.log(row('markdownlint-cli2, in-process', theirs.ms) + `   (${theirs.result} findings)`);
+console.log(`${'ratio (handbook / markdownlint-cli2)'.padEnd(42)} ${ratio(ours.ms, theirs.ms)} as fast`);
+console.log('');
+console.log(row('handbook checklists lint, CLI', oursCli.ms));
+console.log(row('markdownlint-cli2, CLI', theirsCli.ms));
+console.log(`${'ratio (handbook / markdownlint-cli2)'.padEnd(42)} ${ratio(oursCli.ms, theirsCli.ms)} as fast`);
+
+// The lines `npm run bench` gathers into its table.
+console.log('');
+for (const [name, a, b] of [['in-process', ours.ms, theirs.ms], ['CLI, start-up included', oursCli.ms, theirsCli.ms]] as const) {
+	console.log(`${b / a >= 1 ? 'ok  ' : 'MISS'}  extract + lint vs markdownlint-cli2 (${corpus.files.length} pages, ${name}): ${rate(a).trim()} vs ${rate(b).trim()} files/s = ${(b / a).toFixed(2)}× (goal ≥ 1)`);
+}
+
+if (values.keep) console.log(`\nkept ${corpus.dir}`);
+else rmSync(corpus.dir, { recursive: true, force: true });
+

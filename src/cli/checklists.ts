@@ -1,0 +1,131 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { extractChecklist, type ChecklistItem } from '../checklists/extract.ts';
+import { formatLintJson, formatLintText, formatSarif, summarize } from '../checklists/lint-report.ts';
+import { lintFiles, type FileJob } from '../checklists/lint-files.ts';
+import { lintScenario, lintSite, locateChecks, sortFindings, type LintContext } from '../checklists/lint.ts';
+import { ParseError } from '../checklists/parse.ts';
+import { pageFiles, pagePath } from '../checklists/registry.ts';
+import { UsageError } from './checks.ts';
+
+/** Where the CLI reads pages and scenarios from by default, relative to the working directory. */
+export const defaults = { docs: 'src/content/docs', scenarios: 'src/content/scenarios' } as const;
+
+/** Exit codes: 0 clean (warnings allowed), 3 errors found, 2 usage or config error. */
+export const lintExitCodes = { clean: 0, usage: 2, errors: 3 } as const;
+
+/** A path relative to the working directory, with forward slashes. */
+export const relativePath = (file: string, cwd = process.cwd()) => relative(cwd, file).split(sep).join('/') || '.';
+
+/** Every .md / .mdx file named by `paths` (files as given, directories walked), sorted, each once. */
+export function collectPages(paths: readonly string[], cwd = process.cwd()): string[] {
+	const files = new Set<string>();
+	for (const p of paths) {
+		const abs = resolve(cwd, p);
+		if (!existsSync(abs)) throw new UsageError(`no such file or directory: ${p}`);
+		if (statSync(abs).isDirectory()) for (const f of pageFiles(abs)) files.add(f);
+		else files.add(abs);
+	}
+	return [...files].sort();
+}
+
+/**
+ * `handbook checklists extract [paths] [--format json]`: every checklist item of the pages as
+ * JSON, in page order. Exit 3 when a page does not parse (the others are still printed).
+ */
+export function checklistsExtract(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+	const { values, positionals } = parseArgs({ args: argv, options: { format: { type: 'string', default: 'json' } }, allowPositionals: true });
+	if (values.format !== 'json') throw new UsageError(`--format for "checklists extract" is json, not "${values.format}"`);
+	const files = collectPages(positionals.length ? positionals : [defaults.docs]);
+	const items: ChecklistItem[] = [];
+	let failed = false;
+	for (const file of files) {
+		try {
+			items.push(...extractChecklist(readFileSync(file, 'utf8'), relativePath(file)).items);
+		} catch (e) {
+			if (!(e instanceof ParseError)) throw e;
+			err(`handbook: ${e.message}`);
+			failed = true;
+		}
+	}
+	out(JSON.stringify(items, null, 2));
+	return failed ? lintExitCodes.errors : 0;
+}
+
+const lintFormats = ['text', 'json', 'sarif'] as const;
+
+/** The config as the lint needs it: the checks with where each id is written, and the regions. */
+export async function loadLintConfig(explicit?: string): Promise<NonNullable<LintContext['config']>> {
+	// Imported here: the kinds pull in the Kubernetes client, which `extract` never needs.
+	const [{ kinds }, { loadConfig }] = await Promise.all([import('../checks/kinds/index.ts'), import('../checks/load-config.ts')]);
+	const handbook = await loadConfig(kinds, explicit);
+	const checks = [...handbook.checks.values()].map((c) => ({ id: c.id, runbook: c.runbook }));
+	const regions = [...new Set([...handbook.environments.values()].flatMap((e) => e.regions.map((r) => r.name)))];
+	return { file: relativePath(handbook.file), checks: locateChecks(readFileSync(handbook.file, 'utf8'), checks), regions };
+}
+
+/**
+ * `handbook checklists lint [paths] [--format text|json|sarif]`: lints pages (default the docs)
+ * against handbook.config.ts. Linting the whole docs directory also runs the site-wide rules
+ * (unused checks, checks' runbook links) and checks the rehearsal scenarios.
+ */
+export async function checklistsLint(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+	const { values, positionals } = parseArgs({
+		args: argv,
+		options: {
+			format: { type: 'string', default: 'text' },
+			config: { type: 'string' },
+			'no-config': { type: 'boolean', default: false },
+			docs: { type: 'string', default: defaults.docs },
+			scenarios: { type: 'string', default: defaults.scenarios },
+		},
+		allowPositionals: true,
+	});
+	const format = values.format as (typeof lintFormats)[number];
+	if (!lintFormats.includes(format)) throw new UsageError(`--format is one of ${lintFormats.join(', ')}, not "${values.format}"`);
+	const docs = resolve(values.docs);
+	const targets = positionals.length ? positionals : [values.docs];
+	const files = collectPages(targets);
+	const siteWide = targets.some((t) => resolve(t) === docs);
+
+	const configLoad = values['no-config'] ? Promise.resolve(null) : loadLintConfig(values.config);
+	const docsFiles = existsSync(docs) ? pageFiles(docs) : [];
+	const inDocs = new Set(docsFiles);
+	const jobs: FileJob[] = [...new Set([...docsFiles, ...files])].map((f) => ({ file: f, rel: relativePath(f), path: inDocs.has(f) ? pagePath(f, docs) : null }));
+	// Pages are parsed while the config loads; the docs are read even when only some files are
+	// linted, because runbook links and scenarios resolve against them.
+	const results = await lintFiles(jobs, configLoad.then((c) => (c ? c.checks.map((x) => x.id) : null)));
+	const config = await configLoad;
+	const wanted = new Set(files.map((f) => relativePath(f)));
+	const linted = results.filter((r) => wanted.has(r.rel));
+	const findings = linted.flatMap((r) => r.findings);
+	const site = new Map(results.filter((r) => r.path && r.anchors).map((r) => [r.path!, new Set(r.anchors)]));
+	if (config && siteWide) findings.push(...lintSite(config, site, new Set(linted.flatMap((r) => r.bound))));
+
+	const scenarioDir = resolve(values.scenarios);
+	let scenarioFiles = 0;
+	if (siteWide && existsSync(scenarioDir)) {
+		const byPath = new Map(results.filter((r) => r.path && r.checklist).map((r) => [r.path!, r.checklist!]));
+		const world = { page: (path: string) => byPath.get(path), checks: config ? new Set(config.checks.map((c) => c.id)) : null, regions: config ? new Set(config.regions) : null };
+		for (const name of readdirSync(scenarioDir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+			const file = join(scenarioDir, name);
+			findings.push(...lintScenario(readFileSync(file, 'utf8'), relativePath(file), world));
+			scenarioFiles++;
+		}
+	}
+	sortFindings(findings);
+
+	const count = linted.length + scenarioFiles;
+	if (format === 'json') out(formatLintJson(findings, count));
+	else if (format === 'sarif') {
+		const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+		out(JSON.stringify(formatSarif(findings, { version: pkg.version, root: pathToFileURL(`${process.cwd()}/`).href }), null, 2));
+	} else out(formatLintText(findings, count));
+	if (format !== 'text') {
+		const { errors, warnings } = summarize(findings, count);
+		err(`${errors} errors, ${warnings} warnings in ${count} files`);
+	}
+	return findings.some((f) => f.severity === 'error') ? lintExitCodes.errors : lintExitCodes.clean;
+}
