@@ -52,15 +52,31 @@ export class ChecklistRegistry {
 		});
 	}
 
+	/**
+	 * Runnable pages: checklists by their `checklist.id`, and incident runbooks by their
+	 * `runbook.id` in lower case (`rb-restart-loop`), which rehearsals run.
+	 */
 	all(): ChecklistPage[] {
-		return this.pages()
-			.filter((c): c is Checklist & { id: string } => c.id !== null)
-			.map((c) => ({ ...c, path: pagePath(c.file, this.dir) }));
+		return this.pages().flatMap((c) => {
+			const id = c.id ?? runbookChecklistId(c.frontmatter);
+			return id ? [{ ...c, id, path: pagePath(c.file, this.dir) }] : [];
+		});
+	}
+
+	/** The runnable page served at a site path ('/incidents/x/'). */
+	byPath(path: string): ChecklistPage | undefined {
+		return this.all().find((c) => c.path === path);
 	}
 
 	get(id: string): ChecklistPage | undefined {
 		return this.all().find((c) => c.id === id);
 	}
+}
+
+/** The checklist id of an incident runbook page: its `runbook.id` in lower case, or null. */
+export function runbookChecklistId(frontmatter: Record<string, unknown>): string | null {
+	const id = (frontmatter.runbook as { id?: unknown } | undefined)?.id;
+	return typeof id === 'string' ? id.toLowerCase() : null;
 }
 
 /**

@@ -27,14 +27,15 @@ export interface AppOptions extends EngineOptions {
 	configFile?: string;
 	dataDir?: string;
 	docsDir?: string;
+	scenariosDir?: string;
 }
 
 /** Loads the config (refusing a bad one with every problem), opens the store, wires the services. */
 export async function createApp(options: AppOptions = {}): Promise<App> {
 	const handbook = await loadConfig(kinds, options.configFile);
 	const engine = new Engine(handbook, options);
-	const store = new Store(dataDir(options.dataDir));
-	const service = new RunService(engine, store, new ChecklistRegistry(options.docsDir ?? docsDir()));
+	const store = new Store(dataDir(options.dataDir), { now: options.now });
+	const service = new RunService(engine, store, new ChecklistRegistry(options.docsDir ?? docsDir()), { scenariosDir: options.scenariosDir, now: options.now });
 	const events = new EventHub(store, (entry) => service.eventData(entry));
 	service.events = events;
 	const auth = new Auth(store);

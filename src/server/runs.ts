@@ -1,4 +1,6 @@
 import { computeProgress, type Progress } from '../checklists/progress.ts';
+import { afterActionReport, scriptedOutcome, type RehearsalEvent } from '../checklists/rehearsal.ts';
+import { loadScenarios, type Scenario } from '../checklists/scenario.ts';
 import type { ChecklistPage, ChecklistRegistry } from '../checklists/registry.ts';
 import type { CheckResult, Engine, ProbeOverride } from '../checks/runner.ts';
 import type { AuditEntry, RunRecord, Store } from '../store/store.ts';
@@ -29,13 +31,71 @@ export class RunService {
 	readonly store: Store;
 	readonly checklists: ChecklistRegistry;
 	events: EventHub | null = null;
-	/** Rehearsal mode hooks in here: scripted outcomes instead of probes for a run's scenario. */
-	overrideFor: (runId: string | null) => ProbeOverride | undefined = () => undefined;
+	readonly scenariosDir: string;
+	#now: () => Date;
 
-	constructor(engine: Engine, store: Store, checklists: ChecklistRegistry) {
+	constructor(engine: Engine, store: Store, checklists: ChecklistRegistry, options: { scenariosDir?: string; now?: () => Date } = {}) {
 		this.engine = engine;
 		this.store = store;
 		this.checklists = checklists;
+		this.scenariosDir = options.scenariosDir ?? 'src/content/scenarios';
+		this.#now = options.now ?? (() => new Date());
+	}
+
+	/** The rehearsal scenarios (src/content/scenarios), read when asked so edits apply at once. */
+	scenario(id: string): Scenario {
+		const found = loadScenarios(this.scenariosDir).find((f) => f.scenario.id === id);
+		if (!found) throw new RequestError(404, `unknown scenario "${id}"`);
+		return found.scenario;
+	}
+
+	/**
+	 * In a rehearsal run every check answers its scripted outcome once the inject's time has
+	 * passed, healthy before and when the scenario does not script it: nothing real is probed.
+	 */
+	overrideFor(runId: string | null): ProbeOverride | undefined {
+		if (!runId) return undefined;
+		const run = this.store.run(runId);
+		if (!run.scenario) return undefined;
+		const scenario = this.scenario(run.scenario);
+		return (check, env, region) => {
+			const now = this.#now();
+			const scripted = scriptedOutcome(scenario, check.id, region?.name ?? null, now.getTime() - Date.parse(run.createdAt));
+			const at = now.toISOString();
+			return {
+				checkId: check.id,
+				environment: env.id,
+				region: region?.name ?? null,
+				status: scripted?.status ?? 'pass',
+				message: `rehearsal: ${scripted?.message ?? 'healthy (not part of this scenario)'}`,
+				observed: { ...(scripted?.observed ?? {}), scripted: true },
+				durationMs: 0,
+				startedAt: at,
+				finishedAt: at,
+			};
+		};
+	}
+
+	/**
+	 * The after-action report of a rehearsal run (Markdown), from its audit log: every tick,
+	 * field, check and decision timed from the run's start.
+	 */
+	report(runId: string): string {
+		const { run } = this.#record(runId);
+		if (!run.scenario) throw new RequestError(409, `run ${runId} is not a rehearsal`);
+		const scenario = this.scenario(run.scenario);
+		const start = Date.parse(run.createdAt);
+		const events: RehearsalEvent[] = [];
+		for (const e of this.store.auditLog({ runId, limit: 100_000 })) {
+			const at = Date.parse(e.at) - start;
+			const detail = (e.detail ?? {}) as Record<string, unknown>;
+			if (e.action === 'item.tick' || e.action === 'item.untick') events.push({ at, type: 'tick', itemId: e.target!, checked: e.action === 'item.tick', actor: e.actor });
+			else if (e.action === 'field.set') events.push({ at, type: 'field', itemId: String(detail.item ?? e.target), name: e.target!, value: String(detail.value ?? ''), actor: e.actor });
+			else if (e.action === 'check.result') events.push({ at, type: 'check', checkId: e.target!, region: (detail.region as string | null) ?? null, status: detail.status as never, actor: e.actor });
+			else if (e.action === 'run.decide') events.push({ at, type: 'decision', text: `${e.target}${detail.note ? `: ${detail.note}` : ''}`, actor: e.actor });
+			else if (e.action === 'run.sign-off') events.push({ at, type: 'end', actor: e.actor });
+		}
+		return afterActionReport(scenario, events, { items: this.checklist(run.checklist).items, startedAt: new Date(start) });
 	}
 
 	checklist(id: string): ChecklistPage {
@@ -44,8 +104,12 @@ export class RunService {
 		return c;
 	}
 
-	startRun(input: { checklist: string; environment?: string; workshop?: string | null; scenario?: string | null }, actor: string) {
-		const checklist = this.checklist(input.checklist);
+	startRun(input: { checklist?: string; environment?: string; workshop?: string | null; scenario?: string | null }, actor: string) {
+		// A rehearsal runs its scenario's runbook page unless told otherwise.
+		const scenario = input.scenario ? this.scenario(input.scenario) : null;
+		const checklistId = input.checklist ?? (scenario ? this.checklists.byPath(scenario.runbook)?.id : undefined);
+		if (!checklistId) throw new RequestError(400, scenario ? `the runbook ${scenario.runbook} of scenario "${scenario.id}" is not a runnable page` : 'name the checklist to run');
+		const checklist = this.checklist(checklistId);
 		let env;
 		try {
 			env = this.engine.environment(input.environment);
@@ -150,7 +214,7 @@ export class RunService {
 	setField(runId: string, itemId: string, name: string, value: string, actor: string) {
 		const item = this.#item(runId, itemId);
 		if (!item.fields.some((f) => f.name === name)) throw new RequestError(404, `item "${itemId}" records no field "${name}"`);
-		const field = this.store.setField(runId, name, value, actor);
+		const field = this.store.setField(runId, name, value, actor, itemId);
 		this.events?.notify(runId);
 		return field;
 	}

@@ -322,14 +322,14 @@ export class Store {
 		return { itemId, checked, by: actor, at };
 	}
 
-	setField(runId: string, name: string, value: string, actor: string): FieldValue {
+	setField(runId: string, name: string, value: string, actor: string, itemId: string | null = null): FieldValue {
 		const at = this.#at();
 		this.#tx(() => {
 			const run = this.#writable(runId);
 			this.db
 				.prepare('INSERT INTO fields (run_id, name, value, by, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, name) DO UPDATE SET value = excluded.value, by = excluded.by, at = excluded.at')
 				.run(runId, name, value, actor, at);
-			this.#audit(actor, 'field.set', runId, name, { value }, run.pageRevision);
+			this.#audit(actor, 'field.set', runId, name, { value, item: itemId }, run.pageRevision);
 		});
 		return { name, value, by: actor, at };
 	}

@@ -14,13 +14,13 @@ export const GET = endpoint((app, context) => {
 });
 
 const startRun = z.strictObject({
-	checklist: id,
+	checklist: id.optional(),
 	environment: id.optional(),
 	workshop: z.string().trim().min(1).max(40).optional(),
 	scenario: id.optional(),
 });
 
-/** Starts a run of a checklist (facilitators). */
+/** Starts a run of a checklist, or a rehearsal of a scenario's runbook (facilitators). */
 export const POST = endpoint(async (app, context) => {
 	const actor = requireFacilitator(app, context);
 	const body = await readJson(context.request, startRun);

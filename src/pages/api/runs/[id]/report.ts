@@ -1,0 +1,11 @@
+import { endpoint } from '../../../../server/http.ts';
+
+export const prerender = false;
+
+/** The after-action report of a rehearsal run, as Markdown to download or paste. */
+export const GET = endpoint((app, context) => {
+	const markdown = app.service.report(context.params.id!);
+	return new Response(app.engine.redactor.text(markdown), {
+		headers: { 'content-type': 'text/markdown; charset=utf-8', 'cache-control': 'no-store', 'content-disposition': `inline; filename="after-action-${context.params.id}.md"` },
+	});
+});
