@@ -102,18 +102,25 @@ function explicitId(paragraph: Paragraph | undefined): string | null {
 	return null;
 }
 
+/** The items of a syntax tree, and the task-list node each one came from. */
+export interface CollectedItems {
+	items: ChecklistItem[];
+	looseFields: FieldSpec[];
+	/** The `listItem` node of each item, by item id. */
+	nodes: Map<string, ListItem>;
+}
+
 /**
- * Extracts every checklist item of a page in document order, nested items after their parent.
- * Ids are stable across edits that do not touch the item itself.
+ * Collects the checklist items of an already parsed tree, in document order, nested items after
+ * their parent, with their stable ids. This is the one id algorithm: `extractChecklist` and the
+ * remark plugin both use it, so the page, the store and the CLI name items the same way.
  *
  * @example
- * extractChecklist('## Access\n- [ ] Key valid <Check id="litellm-key-expiry" />\n', 'p.mdx').items[0]
- * // → { headingPath: ['Access'], text: 'Key valid', id: 'litellm-key-expiry', checkId: 'litellm-key-expiry', … }
+ * collectItems(parsePage('- [ ] Key valid <Check id="k" />\n', 'p.mdx').tree, 'p.mdx').items[0].id // → 'k'
  */
-export function extractChecklist(source: string, file: string): Checklist {
-	const { tree, frontmatter } = parsePage(source, file);
-	const checklistMeta = (frontmatter.checklist ?? null) as { id?: unknown; phase?: unknown } | null;
+export function collectItems(tree: Root, file: string): CollectedItems {
 	const items: ChecklistItem[] = [];
+	const nodes = new Map<string, ListItem>();
 	const looseFields: FieldSpec[] = [];
 	const headings: Array<{ depth: number; text: string }> = [];
 	const used = new Map<string, number>();
@@ -156,6 +163,7 @@ export function extractChecklist(source: string, file: string): Checklist {
 			parentId,
 			checked: item.checked === true,
 		});
+		nodes.set(id, item);
 		for (const child of item.children) if (child.type === 'list') visitList(child.children, depth + 1, id);
 	}
 
@@ -182,7 +190,21 @@ export function extractChecklist(source: string, file: string): Checklist {
 		}
 	}
 	walk(tree.children);
+	return { items, looseFields, nodes };
+}
 
+/**
+ * Extracts every checklist item of a page in document order, nested items after their parent.
+ * Ids are stable across edits that do not touch the item itself.
+ *
+ * @example
+ * extractChecklist('## Access\n- [ ] Key valid <Check id="litellm-key-expiry" />\n', 'p.mdx').items[0]
+ * // → { headingPath: ['Access'], text: 'Key valid', id: 'litellm-key-expiry', checkId: 'litellm-key-expiry', … }
+ */
+export function extractChecklist(source: string, file: string): Checklist {
+	const { tree, frontmatter } = parsePage(source, file);
+	const checklistMeta = (frontmatter.checklist ?? null) as { id?: unknown; phase?: unknown } | null;
+	const { items, looseFields } = collectItems(tree, file);
 	return {
 		file,
 		title: typeof frontmatter.title === 'string' ? frontmatter.title : null,

@@ -12,12 +12,16 @@ const statuses = ['pass', 'warn', 'fail', 'error', 'skipped'] as const;
 export function metricsRegistry(store: Store, engine: Engine): Registry {
 	const registry = new Registry();
 	const labels = ['check', 'environment', 'region'] as const;
-	const observed = new Gauge({ name: 'handbook_check_observed', help: 'Numeric values a check observed in its latest run.', labelNames: [...labels, 'value'] });
-	const duration = new Gauge({ name: 'handbook_check_duration_seconds', help: 'Duration of the latest run of a check.', labelNames: labels });
-	const age = new Gauge({ name: 'handbook_check_age_seconds', help: 'Seconds since the latest run of a check finished.', labelNames: labels });
-	const lastRun = new Gauge({ name: 'handbook_check_last_run_timestamp_seconds', help: 'Unix time the latest run of a check finished.', labelNames: labels });
+	// `registers: []`: only this registry, never prom-client's global one, so a second app in the
+	// same process (scripts/serve.ts checks the config before the server starts) does not clash.
+	const registers: Registry[] = [];
+	const observed = new Gauge({ registers, name: 'handbook_check_observed', help: 'Numeric values a check observed in its latest run.', labelNames: [...labels, 'value'] });
+	const duration = new Gauge({ registers, name: 'handbook_check_duration_seconds', help: 'Duration of the latest run of a check.', labelNames: labels });
+	const age = new Gauge({ registers, name: 'handbook_check_age_seconds', help: 'Seconds since the latest run of a check finished.', labelNames: labels });
+	const lastRun = new Gauge({ registers, name: 'handbook_check_last_run_timestamp_seconds', help: 'Unix time the latest run of a check finished.', labelNames: labels });
 	// prom-client serializes metrics in registration order: the first one refreshes them all.
 	const status = new Gauge({
+		registers,
 		name: 'handbook_check_status',
 		help: 'Latest status of a check (1 for the current status).',
 		labelNames: [...labels, 'status'],

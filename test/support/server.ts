@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { distServerEntry, root } from './site.ts';
+import { join } from 'node:path';
+import { root } from './site.ts';
 
 /** A free loopback port, picked by the OS. */
 export async function freePort(): Promise<number> {
@@ -22,11 +23,14 @@ export interface RunningServer {
 	stop: () => Promise<void>;
 }
 
-/** Starts the built handbook (`node dist/server/entry.mjs`) on loopback and waits until it answers. */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
-	const port = await freePort();
+/**
+ * Starts the built handbook as `npm start` does (`node scripts/serve.ts`: config check, the
+ * adapter's server, the WebSocket echo) on loopback, and waits until it answers.
+ */
+export async function startServer(env: Record<string, string> = {}, port?: number): Promise<RunningServer> {
+	port ??= await freePort();
 	const url = `http://127.0.0.1:${port}`;
-	const child = spawn(process.execPath, [distServerEntry], {
+	const child = spawn(process.execPath, [join(root, 'scripts/serve.ts')], {
 		cwd: root,
 		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
 		stdio: ['ignore', 'pipe', 'pipe'],
