@@ -129,10 +129,15 @@ export class RunStore extends EventTarget {
 	async start(checklist: string): Promise<void> {
 		this.checklist = checklist;
 		setInterval(() => this.dispatchEvent(new Event('clock')), 15_000);
-		// Refresh ages, staleness and the run list when the reader comes back to the tab.
-		document.addEventListener('visibilitychange', () => {
-			if (document.visibilityState === 'visible' && this.view) this.refresh(0);
-		});
+		// Staleness is computed by the server and runs started elsewhere have no event here: catch
+		// up once a minute while the page is seen, and whenever the reader comes back to the tab.
+		const catchUp = () => {
+			if (document.visibilityState !== 'visible' || !this.loaded || this.failure) return;
+			this.#loadRuns().then(() => this.emit(), () => {});
+			this.refresh(0);
+		};
+		setInterval(catchUp, 60_000);
+		document.addEventListener('visibilitychange', catchUp);
 		try {
 			await this.#loadIdentity();
 			const query = new URLSearchParams(location.search);
