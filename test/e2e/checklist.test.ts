@@ -204,10 +204,17 @@ describe('a checklist run in Chromium', () => {
 		await expect.poll(() => reader.locator('[data-ref=live]').innerText(), patience).toBe('● live');
 		expect(await reader.locator(`#item-${supportItem} .hb-item__tick`).isChecked()).toBe(false);
 
-		await page.locator(`#item-${supportItem} .hb-item__tick`).check();
+		// By keyboard only: Space ticks, typing and Tab records, Enter opens the details.
+		await page.locator(`#item-${supportItem} .hb-item__tick`).focus();
+		await page.keyboard.press('Space');
 		const attendance = page.locator('input[data-field-name=expected-attendance]');
-		await attendance.fill('18');
-		await attendance.press('Tab');
+		await attendance.focus();
+		await page.keyboard.type('18');
+		await page.keyboard.press('Tab');
+		await page.locator('#item-healthz .hb-item__more').focus();
+		await page.keyboard.press('Enter');
+		expect(await page.locator('#item-healthz .hb-item__more').getAttribute('aria-expanded')).toBe('true');
+		expect(await page.locator('#item-details-healthz').innerText()).toMatch(/loopback: pass — answered OK in \d+ ms/);
 
 		await expect.poll(() => reader.locator(`#item-${supportItem} .hb-item__tick`).isChecked(), patience).toBe(true);
 		await expect.poll(() => reader.locator('input[data-field-name=expected-attendance]').inputValue(), patience).toBe('18');
