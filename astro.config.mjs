@@ -22,7 +22,7 @@ export default defineConfig({
 		// brings the remark pipeline back. Starlight pushes its own plugins onto this same processor
 		// and MDX inherits it.
 		processor: unified({
-			remarkPlugins: [[remarkChecklist, { Check: component('Check'), Field: component('Field') }]],
+			remarkPlugins: [[remarkChecklist, { Check: component('Check'), Field: component('Field'), ChecklistItem: component('ChecklistItem') }]],
 		}),
 	},
 	integrations: [
@@ -30,6 +30,8 @@ export default defineConfig({
 			title: 'Workshop Handbook',
 			description: 'Guides, executable checklists and incident runbooks for the monthly stress-test workshops on ai.coder.com.',
 			customCss: ['./src/styles/checklist.css'],
+			// Checklist pages (frontmatter `checklist:`) get the run bar above their content.
+			components: { MarkdownContent: './src/components/MarkdownContent.astro' },
 			lastUpdated: false,
 			plugins: [
 				starlightLinksValidator({

@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // `npm start`: refuses a bad config or an unusable data directory before listening, marks checks
 // a previous process left running as interrupted, prints the facilitator sign-in, then serves
-// the built site (dist/) with the Node adapter (HOST, PORT).
+// the built site (dist/) with the Node adapter (HOST, PORT), plus the WebSocket echo of the
+// participants' self-check (/api/echo), which an Astro endpoint cannot answer.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../src/checks/load-config.ts';
+import type { Server } from 'node:http';
 import { createApp } from '../src/server/app.ts';
+import { attachEcho } from '../src/server/echo.ts';
 import { StoreUnavailableError } from '../src/store/store.ts';
 
 const entry = fileURLToPath(new URL('../dist/server/entry.mjs', import.meta.url));
@@ -31,4 +34,7 @@ try {
 	throw err;
 }
 
-await import(entry);
+// Start the adapter's standalone server ourselves (same HOST/PORT handling) to reach its http.Server.
+process.env.ASTRO_NODE_AUTOSTART = 'disabled';
+const { startServer } = (await import(entry)) as { startServer: () => { server: { server: Server } } };
+attachEcho(startServer().server.server);

@@ -19,6 +19,13 @@ export const runbookSchema = z.object({
 export const checklistSchema = z.object({
 	id: checkId,
 	phase: z.enum(['T-7', 'T-3', 'T-2', 'T-1', 'day', 'T+2', 'launch']),
+	/** A board: checks of this page re-run on an interval while it is open (workshop day). */
+	watch: z
+		.strictObject({
+			checks: z.array(checkId).min(1, { error: 'name at least one check of this page to watch' }),
+			everySeconds: z.number().int().min(15, { error: 're-run at most every 15 seconds' }).max(3600).default(60),
+		})
+		.optional(),
 });
 
 export const collections = {

@@ -127,26 +127,26 @@ function explicitId(paragraph: Paragraph | undefined): string | null {
 	return null;
 }
 
-/**
- * Extracts every checklist item of a page in document order, nested items after their parent.
- * Ids are stable across edits that do not touch the item itself.
- *
- * @example
- * extractChecklist('## Access\n- [ ] Key valid <Check id="litellm-key-expiry" />\n', 'p.mdx').items[0]
- * // → { headingPath: ['Access'], text: 'Key valid', id: 'litellm-key-expiry', checkId: 'litellm-key-expiry', … }
- */
-export function extractChecklist(source: string, file: string): Checklist {
-	return extractFromParsed(parsePage(source, file), source);
+/** The items of a syntax tree, and the task-list node each one came from. */
+export interface CollectedItems {
+	items: ChecklistItem[];
+	looseFields: FieldSpec[];
+	collisions: IdCollision[];
+	/** The `listItem` node of each item, by item id. */
+	nodes: Map<string, ListItem>;
 }
 
 /**
- * `extractChecklist` over a page already parsed with `parsePage` (the lint parses each page once
- * and reads both the tree and the items). `source` is the page text the revision is hashed from.
+ * Collects the checklist items of an already parsed tree, in document order, nested items after
+ * their parent, with their stable ids. This is the one id algorithm: `extractChecklist` and the
+ * remark plugin both use it, so the page, the store and the CLI name items the same way.
+ *
+ * @example
+ * collectItems(parsePage('- [ ] Key valid <Check id="k" />\n', 'p.mdx').tree, 'p.mdx').items[0].id // → 'k'
  */
-export function extractFromParsed(page: ParsedPage, source: string): Checklist {
-	const { tree, frontmatter, file } = page;
-	const checklistMeta = (frontmatter.checklist ?? null) as { id?: unknown; phase?: unknown } | null;
+export function collectItems(tree: Root, file: string): CollectedItems {
 	const items: ChecklistItem[] = [];
+	const nodes = new Map<string, ListItem>();
 	const looseFields: FieldSpec[] = [];
 	const headings: Array<{ depth: number; text: string }> = [];
 	const collisions: IdCollision[] = [];
@@ -185,6 +185,7 @@ export function extractFromParsed(page: ParsedPage, source: string): Checklist {
 		const at = { line: item.position?.start.line ?? 0, column: item.position?.start.column ?? 0 };
 		const explicit = explicitId(paragraph);
 		const id = uniqueId(explicit ?? checkId ?? `${slugify(text) || 'item'}-${shortHash(text)}`, at, explicit ? 'explicit' : checkId ? 'check' : 'text');
+		nodes.set(id, item);
 		items.push({
 			file,
 			line: at.line,
@@ -226,7 +227,29 @@ export function extractFromParsed(page: ParsedPage, source: string): Checklist {
 		}
 	}
 	walk(tree.children);
+	return { items, looseFields, collisions, nodes };
+}
 
+/**
+ * Extracts every checklist item of a page in document order, nested items after their parent.
+ * Ids are stable across edits that do not touch the item itself.
+ *
+ * @example
+ * extractChecklist('## Access\n- [ ] Key valid <Check id="litellm-key-expiry" />\n', 'p.mdx').items[0]
+ * // → { headingPath: ['Access'], text: 'Key valid', id: 'litellm-key-expiry', checkId: 'litellm-key-expiry', … }
+ */
+export function extractChecklist(source: string, file: string): Checklist {
+	return extractFromParsed(parsePage(source, file), source);
+}
+
+/**
+ * `extractChecklist` over a page already parsed with `parsePage` (the lint parses each page once
+ * and reads both the tree and the items). `source` is the page text the revision is hashed from.
+ */
+export function extractFromParsed(page: ParsedPage, source: string): Checklist {
+	const { tree, frontmatter, file } = page;
+	const checklistMeta = (frontmatter.checklist ?? null) as { id?: unknown; phase?: unknown } | null;
+	const { items, looseFields, collisions } = collectItems(tree, file);
 	return {
 		file,
 		title: typeof frontmatter.title === 'string' ? frontmatter.title : null,

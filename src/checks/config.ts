@@ -44,6 +44,12 @@ export const environmentSchema = z.strictObject({
 	).default({}),
 	/** Per-check parameter overrides for this environment (a different template, namespace, query…). */
 	overrides: z.record(z.string(), z.strictObject({ params: z.record(z.string(), z.unknown()) })).default({}),
+	/** The participants' browser self-check: a WebSocket URL of the platform to open, besides the handbook's echo. */
+	selfCheck: z
+		.strictObject({
+			websocket: z.url({ protocol: /^wss?$/, error: 'must be a ws:// or wss:// URL such as "wss://ai.coder.com/api/v2/buildinfo"' }).optional(),
+		})
+		.optional(),
 	/** Numbers of this month's workshop that checks compare against. */
 	workshop: z
 		.strictObject({

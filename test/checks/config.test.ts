@@ -53,6 +53,11 @@ describe('config validation', () => {
 		expect(found.join('\n')).not.toContain('sk-live-value');
 	});
 
+	it("takes the participants' platform WebSocket only as a ws:// or wss:// URL", () => {
+		expect(problems(testConfig([check()], { selfCheck: { websocket: 'wss://ai.coder.com/socket' } }))).toEqual([]);
+		expect(problems(testConfig([check()], { selfCheck: { websocket: 'https://ai.coder.com/socket' } }))).toEqual([expect.stringMatching(/^environments\.test\.selfCheck\.websocket: must be a ws:\/\/ or wss:\/\/ URL/)]);
+	});
+
 	it('checks kind parameters after placeholders, for each region', () => {
 		const found = problems(testConfig([check({ id: 'bad-param', params: { delayMs: 'soon' } }), check({ id: 'bad-placeholder', params: { url: 'https://{region.hots}/' }, perRegion: true })]));
 		expect(found).toEqual(

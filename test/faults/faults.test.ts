@@ -190,7 +190,7 @@ describe('faults of the target and the disk', () => {
 		const mnt = mkdtempSync(join(tmpdir(), 'handbook-ro-'));
 		execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,ro', 'tmpfs', mnt]);
 		try {
-			await expect(startServer({ HANDBOOK_CONFIG: config, HANDBOOK_DATA_DIR: mnt, HANDBOOK_FACILITATOR_TOKEN: token }, { viaStart: true })).rejects.toThrow(
+			await expect(startServer({ HANDBOOK_CONFIG: config, HANDBOOK_DATA_DIR: mnt, HANDBOOK_FACILITATOR_TOKEN: token })).rejects.toThrow(
 				/exited with 2:\n.*the data directory .* cannot be used: it is not writable \(set HANDBOOK_DATA_DIR to a writable directory\)/s,
 			);
 		} finally {

@@ -9,7 +9,7 @@ const linkPattern = /Facilitator sign-in \(one-time link\): (http:\/\/\S+\/api\/
 describe('npm start without HANDBOOK_FACILITATOR_TOKEN', () => {
 	it('prints a one-time sign-in link that signs in once, then prints a fresh one', async () => {
 		const dataDir = mkdtempSync(join(tmpdir(), 'handbook-signin-'));
-		const server = await startServer({ HANDBOOK_DATA_DIR: dataDir, HANDBOOK_FACILITATOR_TOKEN: '' }, { viaStart: true });
+		const server = await startServer({ HANDBOOK_DATA_DIR: dataDir, HANDBOOK_FACILITATOR_TOKEN: '' });
 		try {
 			const [first] = [...server.output().matchAll(linkPattern)].map((m) => m[1]!);
 			expect(first).toBeDefined();
@@ -33,6 +33,6 @@ describe('npm start without HANDBOOK_FACILITATOR_TOKEN', () => {
 	it('refuses to start with a bad config, naming the problem', async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'handbook-badstart-'));
 		writeFileSync(join(dir, 'bad.config.ts'), 'export default { defaultEnvironment: "x", environments: {}, checks: [] };\n');
-		await expect(startServer({ HANDBOOK_DATA_DIR: dir, HANDBOOK_CONFIG: join(dir, 'bad.config.ts') }, { viaStart: true })).rejects.toThrow(/exited with 2:\n.*bad\.config\.ts is invalid:\n {2}- defaultEnvironment: "x" is not one of the environments/s);
+		await expect(startServer({ HANDBOOK_DATA_DIR: dir, HANDBOOK_CONFIG: join(dir, 'bad.config.ts') })).rejects.toThrow(/exited with 2:\n.*bad\.config\.ts is invalid:\n {2}- defaultEnvironment: "x" is not one of the environments/s);
 	});
 });

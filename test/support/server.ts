@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { distServerEntry, root } from './site.ts';
+import { root } from './site.ts';
 
 /** A free loopback port, picked by the OS. */
 export async function freePort(): Promise<number> {
@@ -24,13 +24,13 @@ export interface RunningServer {
 }
 
 /**
- * Starts the built handbook on loopback and waits until it answers: `node dist/server/entry.mjs`,
- * or with `viaStart` the way `npm start` does (scripts/serve.ts: config check, sign-in link).
+ * Starts the built handbook as `npm start` does (`node scripts/serve.ts`: config check, the
+ * adapter's server, the WebSocket echo) on loopback, and waits until it answers.
  */
-export async function startServer(env: Record<string, string> = {}, options: { viaStart?: boolean } = {}): Promise<RunningServer> {
-	const port = await freePort();
+export async function startServer(env: Record<string, string> = {}, port?: number): Promise<RunningServer> {
+	port ??= await freePort();
 	const url = `http://127.0.0.1:${port}`;
-	const child = spawn(process.execPath, [options.viaStart ? join(root, 'scripts/serve.ts') : distServerEntry], {
+	const child = spawn(process.execPath, [join(root, 'scripts/serve.ts')], {
 		cwd: root,
 		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
 		stdio: ['ignore', 'pipe', 'pipe'],
