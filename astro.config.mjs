@@ -31,7 +31,7 @@ export default defineConfig({
 			description: 'Guides, executable checklists and incident runbooks for the monthly stress-test workshops on ai.coder.com.',
 			customCss: ['./src/styles/checklist.css'],
 			// Checklist pages (frontmatter `checklist:`) get the run bar above their content.
-			components: { MarkdownContent: './src/components/MarkdownContent.astro' },
+			components: { MarkdownContent: './src/components/MarkdownContent.astro', Banner: './src/components/RehearsalBanner.astro' },
 			lastUpdated: false,
 			plugins: [
 				starlightLinksValidator({

@@ -124,10 +124,13 @@ export function checklistWidgets(tree: Root, pairs: Map<ListItem, ChecklistItem>
 	}
 }
 
-/** Whether frontmatter makes a page a runnable checklist (`checklist: { id: … }`). */
+/**
+ * Whether frontmatter makes a page runnable: a checklist (`checklist: { id: … }`) or an incident
+ * runbook (`runbook: { id: … }`), whose diagnosis checks run live during an incident or a rehearsal.
+ */
 export function isChecklistPage(frontmatter: unknown): boolean {
-	const checklist = (frontmatter as { checklist?: { id?: unknown } } | null)?.checklist;
-	return typeof checklist?.id === 'string';
+	const fm = frontmatter as { checklist?: { id?: unknown }; runbook?: { id?: unknown } } | null;
+	return typeof fm?.checklist?.id === 'string' || typeof fm?.runbook?.id === 'string';
 }
 
 /**

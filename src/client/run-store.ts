@@ -32,6 +32,22 @@ export class ApiError extends Error {
 	}
 }
 
+/**
+ * Tells the rehearsal banner (RehearsalBanner.astro, on every page) about a rehearsal run this
+ * browser is in, until it is signed off.
+ */
+function rememberRehearsal(view: RunView | null): void {
+	const key = 'handbook-rehearsal';
+	try {
+		const current = JSON.parse(localStorage.getItem(key) ?? 'null') as { run: string } | null;
+		if (view?.run.scenario && !view.run.signedOffAt) {
+			localStorage.setItem(key, JSON.stringify({ run: view.run.id, scenario: view.run.scenario, page: location.pathname }));
+		} else if (view && current?.run === view.run.id) localStorage.removeItem(key);
+	} catch {
+		// Storage may be off: the banner is a courtesy, the run works without it.
+	}
+}
+
 /** GET or POST JSON to the handbook's API; a POST always carries a JSON body (origin + JSON = no CSRF). */
 export async function api<T>(path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST'): Promise<T> {
 	let res: Response;
@@ -171,6 +187,7 @@ export class RunStore extends EventTarget {
 	#show(view: RunView | null): void {
 		const changed = view?.run.id !== this.view?.run.id;
 		this.view = view;
+		rememberRehearsal(view);
 		if (!changed) return;
 		const url = new URL(location.href);
 		if (view) url.searchParams.set('run', view.run.id);
@@ -192,9 +209,9 @@ export class RunStore extends EventTarget {
 		await this.#guard(async () => this.#show(await api<RunView>(`/api/runs/${encodeURIComponent(runId)}`)));
 	}
 
-	async startRun(workshop: string): Promise<void> {
+	async startRun(workshop: string, scenario?: string): Promise<void> {
 		await this.#guard(async () => {
-			const { run } = await api<{ run: Run }>('/api/runs', { checklist: this.checklist, environment: this.environment, ...(workshop ? { workshop } : {}) });
+			const { run } = await api<{ run: Run }>('/api/runs', { checklist: this.checklist, environment: this.environment, ...(workshop ? { workshop } : {}), ...(scenario ? { scenario } : {}) });
 			this.runs.unshift(run);
 			this.#show(await api<RunView>(`/api/runs/${encodeURIComponent(run.id)}`));
 			this.announce(`Started a new run${workshop ? ` for ${workshop}` : ''}.`);
