@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The handbook CLI (`npx handbook …`). Node 24 runs this TypeScript file directly.
-import { ConfigError } from '../src/checks/load-config.ts';
+import { ConfigError, loadConfig } from '../src/checks/load-config.ts';
 import { checksList, checksRun, exitCodes, UsageError } from '../src/cli/checks.ts';
+import { calendar, retroNew } from '../src/cli/records.ts';
+import { kinds } from '../src/checks/kinds/index.ts';
 import { createApp } from '../src/server/app.ts';
 import { StoreUnavailableError } from '../src/store/store.ts';
 
@@ -12,6 +14,11 @@ const usage = `Usage: handbook <command> [options]
   checks run <checklist | check-id...> [--env ID] [--format text|json|junit] [--workshop ID]
       Runs a checklist (stored as a run, like one started on its page) or single checks.
       Exit code: 0 all passed, 4 a warning, 3 a failure or error, 2 usage or config error.
+  retro new <month> [--env ID] [--out FILE] [--force] [--from ISO --to ISO] [--no-prometheus]
+      Writes the workshop's retrospective page (src/content/docs/records/retros/<month>.mdx),
+      prefilled from its stored runs and Prometheus; what they cannot know is left to fill.
+  calendar [--months N] [--from MONTH] [--site URL]
+      The monthly workshops and their T-7..T+2 milestones as iCalendar, on stdout.
 
 Environment: HANDBOOK_CONFIG (default ./handbook.config.ts), HANDBOOK_DATA_DIR (default ./data).
 `;
@@ -34,6 +41,16 @@ async function main(argv: string[]): Promise<number> {
 				app.store.close();
 			}
 		}
+		if (group === 'retro' && command === 'new') {
+			const app = await createApp();
+			try {
+				return await retroNew(app, rest, out, err);
+			} finally {
+				app.events.close();
+				app.store.close();
+			}
+		}
+		if (group === 'calendar') return calendar((await loadConfig(kinds)).cadence, argv.slice(1), (s) => process.stdout.write(s));
 		throw new UsageError(`unknown command "${[group, command].filter(Boolean).join(' ')}"`);
 	} catch (e) {
 		if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -2,6 +2,7 @@ import { defineCollection } from 'astro:content';
 import { docsLoader } from '@astrojs/starlight/loaders';
 import { docsSchema } from '@astrojs/starlight/schema';
 import { z } from 'astro/zod';
+import { retroSchema } from './records/retro.ts';
 
 const checkId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: 'a check id is kebab-case, e.g. "litellm-key-expiry"' });
 
@@ -16,6 +17,8 @@ export const runbookSchema = z.object({
 export const checklistSchema = z.object({
 	id: checkId,
 	phase: z.enum(['T-7', 'T-3', 'T-2', 'T-1', 'day', 'T+2', 'launch']),
+	/** The environment its runs use by default (the launch checklist runs against the pipeline's). */
+	environment: z.string().optional(),
 });
 
 export const collections = {
@@ -25,6 +28,8 @@ export const collections = {
 			extend: z.object({
 				runbook: runbookSchema.optional(),
 				checklist: checklistSchema.optional(),
+				/** A workshop retrospective's metrics and actions (src/records/retro.ts). */
+				retro: retroSchema.optional(),
 			}),
 		}),
 	}),
