@@ -71,8 +71,16 @@ export function selectRetros(entries: readonly RetroEntry[]): { entries: RetroEn
 	return { entries: [...byWorkshop.values()].sort((a, b) => a.retro.workshop.localeCompare(b.retro.workshop)), examplesOnly: !real.length && chosen.length > 0 };
 }
 
-function worse(def: MetricDef, value: number, previous: number): boolean {
-	return def.better === 'lower' ? value > previous : value < previous;
+/**
+ * How a value moved since the previous one, in the metric's own direction; null when either is unknown.
+ *
+ * @example
+ * movement(failureRate, 1.5, 1.2) // → 'worse'
+ */
+export function movement(def: Pick<MetricDef, 'better'>, value: number | null, previous: number | null): 'better' | 'same' | 'worse' | null {
+	if (value === null || previous === null) return null;
+	if (value === previous) return 'same';
+	return (def.better === 'lower' ? value < previous : value > previous) ? 'better' : 'worse';
 }
 
 /**
@@ -95,7 +103,7 @@ export function buildTrends(all: readonly RetroEntry[]): Trends {
 				value,
 				target,
 				meetsTarget: meetsTarget(value, target ?? undefined),
-				regressed: value !== null && previous !== null && worse(def, value, previous),
+				regressed: movement(def, value, previous) === 'worse',
 				previous,
 			};
 			if (value !== null) previous = value;

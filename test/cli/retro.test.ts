@@ -6,20 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frontmatterOf, validateRetroPage, type Retro } from '../../src/records/retro.ts';
 import { createApp, type App } from '../../src/server/app.ts';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox.ts';
+import { handbook } from '../support/cli.ts';
 import { root } from '../support/site.ts';
 
 const run = promisify(execFile);
-
-/** Runs `handbook …` as a user would, from `cwd`, never throwing on exit codes. */
-async function handbook(args: string[], env: Record<string, string>, cwd = root): Promise<{ code: number; stdout: string; stderr: string }> {
-	try {
-		const { stdout, stderr } = await run(process.execPath, [join(cwd, 'scripts/handbook.ts'), ...args], { cwd, env: { ...process.env, ...env }, maxBuffer: 8 << 20 });
-		return { code: 0, stdout, stderr };
-	} catch (err) {
-		const e = err as { code: number; stdout: string; stderr: string };
-		return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-	}
-}
 
 const WORKSHOP = '2026-12';
 let sandbox: Sandbox;

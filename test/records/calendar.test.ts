@@ -1,15 +1,10 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cadenceSchema } from '../../src/checks/config.ts';
 import { upcomingWorkshops, workshopDay, zonedTime } from '../../src/records/cadence.ts';
 import { workshopCalendar } from '../../src/records/calendar.ts';
+import { handbook } from '../support/cli.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
-import { root } from '../support/site.ts';
-
-const run = promisify(execFile);
 
 interface Event {
 	uid: string;
@@ -94,7 +89,8 @@ describe('workshopCalendar', () => {
 
 describe('npx handbook calendar', () => {
 	it('prints the configured cadence as iCalendar for --months months', async () => {
-		const { stdout } = await run(process.execPath, [join(root, 'scripts/handbook.ts'), 'calendar', '--months', '3', '--from', '2026-12'], { cwd: root });
+		const { code, stdout } = await handbook(['calendar', '--months', '3', '--from', '2026-12']);
+		expect(code).toBe(0);
 		const all = events(stdout);
 		expect(all).toHaveLength(3 * 6);
 		expect(all.filter((e) => !e.allDay).map((e) => e.start)).toEqual(['2026-12-01T16:00:00.000Z', '2027-01-05T16:00:00.000Z', '2027-02-02T16:00:00.000Z']);
@@ -102,7 +98,7 @@ describe('npx handbook calendar', () => {
 	});
 
 	it('exits 2 on a bad --months', async () => {
-		const err = await run(process.execPath, [join(root, 'scripts/handbook.ts'), 'calendar', '--months', '0'], { cwd: root }).catch((e) => e);
+		const err = await handbook(['calendar', '--months', '0']);
 		expect(err.code).toBe(2);
 		expect(err.stderr).toContain('--months is a whole number from 1 to 36');
 	});

@@ -1,17 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractChecklist } from '../../src/checklists/extract.ts';
 import { kinds } from '../../src/checks/kinds/index.ts';
 import { appliesTo, loadConfig } from '../../src/checks/load-config.ts';
+import { handbook } from '../support/cli.ts';
 import { startPrometheusStack, type PrometheusStack } from '../support/targets/prometheus.ts';
 import { docsDir, root } from '../support/site.ts';
 
-const run = promisify(execFile);
 const pagePath = join(docsDir, 'launch/operations.mdx');
 const page = readFileSync(pagePath, 'utf8');
 
@@ -31,16 +29,6 @@ function telemetry(t: { success: number; failed: number; generated: number; expe
 		`content_pipeline_last_run_templates_expected ${t.expected}`,
 		'',
 	].join('\n');
-}
-
-async function handbook(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-	try {
-		const { stdout, stderr } = await run(process.execPath, [join(root, 'scripts/handbook.ts'), ...args], { cwd: root, env: { ...process.env, ...env } });
-		return { code: 0, stdout, stderr };
-	} catch (err) {
-		const e = err as { code: number; stdout: string; stderr: string };
-		return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-	}
 }
 
 describe('the launch readiness checklist', () => {
