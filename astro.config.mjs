@@ -7,6 +7,7 @@ import node from '@astrojs/node';
 import { unified } from '@astrojs/markdown-remark';
 import starlightLinksValidator from 'starlight-links-validator';
 import remarkChecklist from './src/checklists/remark-checklist.ts';
+import { HANDBOOK_SITE } from './src/site.ts';
 
 /** @param {string} name */
 const component = (name) => fileURLToPath(new URL(`./src/components/${name}.astro`, import.meta.url));
@@ -14,7 +15,7 @@ const component = (name) => fileURLToPath(new URL(`./src/components/${name}.astr
 // Docs pages are prerendered (output 'static'); src/pages/api/* opt out with `prerender = false`
 // and are served on demand by the Node adapter from dist/server/entry.mjs.
 export default defineConfig({
-	site: 'https://handbook.ai.coder.com',
+	site: HANDBOOK_SITE,
 	adapter: node({ mode: 'standalone' }),
 	session: false,
 	markdown: {
@@ -37,9 +38,10 @@ export default defineConfig({
 				starlightLinksValidator({
 					errorOnRelativeLinks: true,
 					errorOnLocalLinks: true,
-					// The tabletop handouts are custom pages (src/pages/tabletop), which the validator
-					// cannot look into; test/site/links.test.ts checks links to them in the built site.
-					exclude: ['/tabletop/*/'],
+					// Routes outside the docs collection, which the validator cannot look into: the tabletop
+					// handouts and the trends page (src/pages) and the calendar endpoint;
+					// test/site/links.test.ts checks links to them in the built site.
+					exclude: ['/tabletop/*/', '/records/trends/', '/records/trends/#*', '/calendar.ics'],
 				}),
 			],
 			sidebar: [
@@ -65,6 +67,8 @@ export default defineConfig({
 						},
 						{ slug: 'planning/capacity' },
 						{ slug: 'records/retrospective-template' },
+						{ label: 'Trends across workshops', link: '/records/trends/' },
+						{ label: 'Retrospectives', collapsed: true, items: [{ autogenerate: { directory: 'records/retros' } }] },
 					],
 				},
 				{

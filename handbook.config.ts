@@ -36,7 +36,19 @@ export default defineConfig({
 			},
 			workshop: { expectedAttendance: 15, template: { cpu: 4, memoryGiB: 8 } },
 		},
+		// The launch-operations program: the content team's publishing pipeline, watched through the
+		// telemetry it exports to Prometheus (metric names: /launch/operations/#dashboards-and-checks).
+		// No clusters to probe, and none of the workshop checks apply (`exclusive`).
+		'content-pipeline': {
+			title: 'Content pipeline (quickstarts and example dashboards)',
+			exclusive: true,
+			prometheus: { url: 'https://prometheus.ai.coder.com' },
+			alertmanager: { url: 'https://alertmanager.ai.coder.com' },
+		},
 	},
+	// The monthly workshop: the first Tuesday, 16:00 in London (morning in the US), 90 minutes.
+	// The calendar (`npx handbook calendar`, /calendar.ics) and the retrospectives read it.
+	cadence: { rule: 'first tuesday', time: '16:00', durationMinutes: 90, timezone: 'Europe/London' },
 	checks: [
 		// 1. Access
 		{
@@ -389,6 +401,103 @@ export default defineConfig({
 				{ status: 'fail', when: 'value > 60', message: 'p95 queue wait {value} s' },
 				{ status: 'warn', when: 'value > 15', message: 'p95 queue wait {value} s' },
 				{ status: 'pass', message: 'p95 queue wait {value} s' },
+			],
+		},
+		// Launch operations: the content pipeline's telemetry, alerting and output (environment content-pipeline).
+		// Levels are first defaults: set them from the baseline the pipeline shows (the readiness checklist records them).
+		{
+			id: 'pipeline-telemetry',
+			title: 'Pipeline telemetry arrives in Prometheus',
+			kind: 'prometheus',
+			environments: ['content-pipeline'],
+			params: { mode: 'query', query: 'count(content_pipeline_runs_total)' },
+			runbook: '/launch/operations/#dashboards-and-checks',
+			outcomes: [
+				{ status: 'fail', when: 'value == null', message: 'Prometheus has no content_pipeline_runs_total series: the pipeline exports no telemetry, or nobody scrapes it' },
+				{ status: 'pass', message: '{value} pipeline run series scraped' },
+			],
+		},
+		{
+			id: 'pipeline-last-run',
+			title: 'The pipeline ran recently',
+			kind: 'prometheus',
+			environments: ['content-pipeline'],
+			params: { mode: 'query', query: 'round((time() - max(content_pipeline_last_run_timestamp_seconds)) / 3600, 0.1)' },
+			runbook: '/launch/operations/#escalation',
+			outcomes: [
+				{ status: 'fail', when: 'value == null', message: 'no content_pipeline_last_run_timestamp_seconds: when the pipeline last ran is unknown' },
+				{ status: 'fail', when: 'value > 72', message: 'the last pipeline run finished {value} h ago' },
+				{ status: 'warn', when: 'value > 24', message: 'the last pipeline run finished {value} h ago' },
+				{ status: 'pass', message: 'the last pipeline run finished {value} h ago' },
+			],
+		},
+		{
+			id: 'pipeline-templates-generated',
+			title: 'The last run produced every expected template',
+			kind: 'prometheus',
+			environments: ['content-pipeline'],
+			// Expected minus generated: the templates the last run silently dropped.
+			params: { mode: 'query', query: 'sum(content_pipeline_last_run_templates_expected) - sum(content_pipeline_last_run_templates_generated)' },
+			runbook: '/launch/operations/#rollback',
+			outcomes: [
+				{ status: 'fail', when: 'value == null', message: 'no templates-generated telemetry (content_pipeline_last_run_templates_generated and _expected)' },
+				{ status: 'fail', when: 'value > 0', message: 'the last run produced {value} templates fewer than expected: content was dropped' },
+				{ status: 'pass', message: 'the last run produced every expected template' },
+			],
+		},
+		{
+			id: 'pipeline-build-time',
+			title: 'Pipeline build time within its levels',
+			kind: 'prometheus',
+			environments: ['content-pipeline'],
+			params: { mode: 'query', query: 'round(max(max_over_time(content_pipeline_last_run_duration_seconds[7d])) / 60, 0.1)' },
+			runbook: '/launch/operations/#dashboards-and-checks',
+			outcomes: [
+				{ status: 'fail', when: 'value == null', message: 'no build-time telemetry (content_pipeline_last_run_duration_seconds)' },
+				{ status: 'fail', when: 'value > 60', message: 'the slowest run of the last 7 days took {value} minutes' },
+				{ status: 'warn', when: 'value > 30', message: 'the slowest run of the last 7 days took {value} minutes' },
+				{ status: 'pass', message: 'the slowest run of the last 7 days took {value} minutes' },
+			],
+		},
+		{
+			id: 'pipeline-failure-rate',
+			title: 'Pipeline failure rate within its levels',
+			kind: 'prometheus',
+			environments: ['content-pipeline'],
+			// Without runs in the window the divisor is dropped (`> 0`) and `value` is null, not NaN.
+			params: { mode: 'query', query: 'round(sum(increase(content_pipeline_runs_total{status="failed"}[7d])) / (sum(increase(content_pipeline_runs_total[7d])) > 0) * 100, 0.1)' },
+			runbook: '/launch/operations/#escalation',
+			outcomes: [
+				{ status: 'warn', when: 'value == null', message: 'no pipeline runs counted in the last 7 days' },
+				{ status: 'fail', when: 'value >= 10', message: '{value}% of pipeline runs failed in the last 7 days' },
+				{ status: 'warn', when: 'value >= 5', message: '{value}% of pipeline runs failed in the last 7 days' },
+				{ status: 'pass', message: '{value}% of pipeline runs failed in the last 7 days' },
+			],
+		},
+		{
+			id: 'pipeline-alert-rules',
+			title: 'Pipeline alerts defined',
+			kind: 'prometheus',
+			environments: ['content-pipeline'],
+			params: { mode: 'rules', alerts: ['ContentPipelineTelemetryAbsent', 'ContentPipelineRunFailures', 'ContentPipelineSlowBuild', 'ContentPipelineMissingOutput'] },
+			runbook: '/launch/operations/#dashboards-and-checks',
+			outcomes: [
+				{ status: 'fail', when: 'missing > 0', message: 'missing alert rules: {missingAlerts}' },
+				{ status: 'warn', when: 'unhealthyAlerts != ""', message: 'rules failing to evaluate: {unhealthyAlerts}' },
+				{ status: 'pass', message: 'all {present} pipeline alerts are defined' },
+			],
+		},
+		{
+			id: 'pipeline-alert-delivery',
+			title: 'Alertmanager delivers the pipeline alerts',
+			kind: 'alertmanager',
+			environments: ['content-pipeline'],
+			runbook: '/launch/operations/#escalation',
+			outcomes: [
+				{ status: 'fail', when: 'not ready', message: 'Alertmanager is not ready: {error}' },
+				{ status: 'fail', when: 'not watchdogFiring', message: 'the Watchdog is not active in Alertmanager ({watchdogState}): pipeline alerts may not be delivered' },
+				{ status: 'fail', when: 'receivers == 0', message: 'no receivers configured' },
+				{ status: 'pass', message: 'Watchdog active; receivers: {receiverNames}' },
 			],
 		},
 	],

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The handbook CLI (`npx handbook …`). Node 24 runs this TypeScript file directly.
-import { ConfigError } from '../src/checks/load-config.ts';
+import { ConfigError, loadConfig } from '../src/checks/load-config.ts';
 import { checksList, checksRun, exitCodes, UsageError } from '../src/cli/checks.ts';
+import { calendar, retroNew } from '../src/cli/records.ts';
+import { kinds } from '../src/checks/kinds/index.ts';
 import { createApp } from '../src/server/app.ts';
 import { StoreUnavailableError } from '../src/store/store.ts';
 
@@ -20,6 +22,11 @@ const usage = `Usage: handbook <command> [options]
       The facilitator's handout (Markdown) of a rehearsal scenario.
   tabletop --from-runbook <page> [--out FILE]
       A draft scenario (YAML) from a runbook page (/incidents/x/ or its file).
+  retro new <month> [--env ID] [--out FILE] [--force] [--from ISO --to ISO] [--no-prometheus]
+      Writes the workshop's retrospective page (src/content/docs/records/retros/<month>.mdx),
+      prefilled from its stored runs and Prometheus; what they cannot know is left to fill.
+  calendar [--months N] [--from MONTH] [--site URL]
+      The monthly workshops and their T-7..T+2 milestones as iCalendar, on stdout.
 
 Environment: HANDBOOK_CONFIG (default ./handbook.config.ts), HANDBOOK_DATA_DIR (default ./data).
 `;
@@ -45,6 +52,16 @@ async function main(argv: string[]): Promise<number> {
 		if (group === 'checklists' && command === 'extract') return (await import('../src/cli/checklists.ts')).checklistsExtract(rest, out, err);
 		if (group === 'checklists' && command === 'lint') return await (await import('../src/cli/checklists.ts')).checklistsLint(rest, out, err);
 		if (group === 'tabletop') return (await import('../src/cli/tabletop.ts')).tabletop([command, ...rest].filter((a) => a !== undefined), out, err);
+		if (group === 'retro' && command === 'new') {
+			const app = await createApp();
+			try {
+				return await retroNew(app, rest, out, err);
+			} finally {
+				app.events.close();
+				app.store.close();
+			}
+		}
+		if (group === 'calendar') return calendar((await loadConfig(kinds)).cadence, argv.slice(1), (s) => process.stdout.write(s));
 		throw new UsageError(`unknown command "${[group, command].filter(Boolean).join(' ')}"`);
 	} catch (e) {
 		if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

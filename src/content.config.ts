@@ -5,6 +5,7 @@ import { docsSchema } from '@astrojs/starlight/schema';
 import { z } from 'astro/zod';
 import { lintFrontmatterSchema } from './checklists/lint-frontmatter.ts';
 import { scenarioSchema } from './checklists/scenario.ts';
+import { retroSchema } from './records/retro.ts';
 
 const checkId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: 'a check id is kebab-case, e.g. "litellm-key-expiry"' });
 
@@ -26,6 +27,8 @@ export const checklistSchema = z.object({
 			everySeconds: z.number().int().min(15, { error: 're-run at most every 15 seconds' }).max(3600).default(60),
 		})
 		.optional(),
+	/** The environment its runs use by default (the launch checklist runs against the pipeline's). */
+	environment: z.string().optional(),
 });
 
 export const collections = {
@@ -36,6 +39,8 @@ export const collections = {
 				runbook: runbookSchema.optional(),
 				checklist: checklistSchema.optional(),
 				lint: lintFrontmatterSchema.optional(),
+				/** A workshop retrospective's metrics and actions (src/records/retro.ts). */
+				retro: retroSchema.optional(),
 			}),
 		}),
 	}),

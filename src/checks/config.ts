@@ -25,7 +25,13 @@ const service = z.strictObject({ url });
 /** One environment: regions, service endpoints and the names of the secrets it needs. */
 export const environmentSchema = z.strictObject({
 	title: z.string().min(1),
-	regions: z.array(regionSchema).min(1, { error: 'an environment needs at least one region' }),
+	/** Clusters of the environment; an environment without clusters (a pipeline watched through Prometheus) leaves this out. */
+	regions: z.array(regionSchema).min(1, { error: 'an environment needs at least one region' }).default([]),
+	/**
+	 * Only checks that name this environment in their `environments` apply here: an environment of
+	 * another program (the launch pipeline) that the workshop checks do not concern.
+	 */
+	exclusive: z.boolean().default(false),
 	coder: z.strictObject({ url, organization: z.string().optional(), tokenSecret: z.string().default('coderToken') }).optional(),
 	litellm: z.strictObject({ url, keySecret: z.string().default('litellmKey'), adminKeySecret: z.string().optional() }).optional(),
 	prometheus: service.optional(),
@@ -98,10 +104,43 @@ export const checkSchema = z.strictObject({
 
 export const environmentIdSchema = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, { error: 'an environment id is lowercase, e.g. "ai.coder.com"' });
 
+const weekdays = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+
+function isTimeZone(zone: string): boolean {
+	try {
+		new Intl.DateTimeFormat('en', { timeZone: zone });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** When the monthly workshops happen: the calendar and the retrospectives' workshop window read it. */
+export const cadenceSchema = z
+	.strictObject({
+		/** The day of each month: "first tuesday", "second wednesday", "last friday". */
+		rule: z
+			.string()
+			.transform((s) => s.trim().toLowerCase().replace(/\s+/g, ' '))
+			.pipe(z.string().regex(new RegExp(`^(first|second|third|fourth|last) (${weekdays.join('|')})$`), { error: 'a cadence rule names a week and a weekday, e.g. "first tuesday" or "last friday"' }))
+			.default('first tuesday'),
+		/** Start time on that day, 24-hour clock, in `timezone`. */
+		time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'a time is HH:MM on a 24-hour clock, e.g. "16:00"' }).default('16:00'),
+		durationMinutes: z.number().int().min(15).max(480).default(90),
+		/** IANA time zone of `time`. */
+		timezone: z.string().refine(isTimeZone, { error: 'a time zone is an IANA name such as "UTC", "Europe/London" or "America/Chicago"' }).default('UTC'),
+		title: z.string().min(1).default('Stress-test workshop'),
+	})
+	.prefault({});
+
+export type CadenceConfig = z.output<typeof cadenceSchema>;
+
 export const configSchema = z.strictObject({
 	defaultEnvironment: z.string().min(1),
 	environments: z.record(environmentIdSchema, environmentSchema),
 	checks: z.array(checkSchema),
+	/** The monthly cadence (default: the first Tuesday, 16:00 UTC, 90 minutes). */
+	cadence: cadenceSchema,
 });
 
 /** What handbook.config.ts exports (defaults not yet applied). */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { checkSchema, configSchema, environmentIdSchema, environmentSchema, type CheckConfig, type EnvironmentConfig, type HandbookConfigInput } from './config.ts';
+import { cadenceSchema, checkSchema, configSchema, environmentIdSchema, environmentSchema, type CadenceConfig, type CheckConfig, type EnvironmentConfig, type HandbookConfigInput } from './config.ts';
 import { interpolate, placeholders } from './interpolate.ts';
 import { compileRules, type CompiledRule } from './outcome.ts';
 import type { Kind } from './types.ts';
@@ -19,6 +19,18 @@ export interface Handbook {
 	defaultEnvironment: string;
 	environments: Map<string, EnvironmentConfig>;
 	checks: Map<string, ResolvedCheck>;
+	cadence: CadenceConfig;
+}
+
+/**
+ * Whether a check runs in an environment: one it names in `environments`, else every environment
+ * that is not `exclusive`.
+ *
+ * @example
+ * appliesTo({ environments: undefined }, { id: 'content-pipeline', exclusive: true }) // → false
+ */
+export function appliesTo(check: Pick<CheckConfig, 'environments'>, env: Pick<EnvironmentConfig, 'id' | 'exclusive'>): boolean {
+	return check.environments ? check.environments.includes(env.id) : !env.exclusive;
 }
 
 export interface ConfigIssue {
@@ -63,11 +75,17 @@ export function validateConfig(input: HandbookConfigInput, kinds: Record<string,
 	};
 	// The top level first (unknown keys, missing sections), then each environment and check on
 	// its own, so one broken part does not hide the problems of the others.
-	const top = configSchema.pick({ defaultEnvironment: true }).extend({ environments: z.record(z.string(), z.unknown()), checks: z.array(z.unknown()) }).strict().safeParse(input);
+	const top = configSchema
+		.pick({ defaultEnvironment: true })
+		.extend({ environments: z.record(z.string(), z.unknown()), checks: z.array(z.unknown()), cadence: z.unknown().optional() })
+		.strict()
+		.safeParse(input);
 	if (!top.success) {
 		collect(top, []);
 		throw new ConfigError(file, issues);
 	}
+	const cadence = cadenceSchema.safeParse(top.data.cadence);
+	if (!cadence.success) collect(cadence, ['cadence']);
 	const environments = new Map<string, EnvironmentConfig>();
 	for (const [id, raw] of Object.entries(top.data.environments)) {
 		const idOk = environmentIdSchema.safeParse(id);
@@ -113,11 +131,15 @@ export function validateConfig(input: HandbookConfigInput, kinds: Record<string,
 			});
 			issues.push({ path: `${at}.outcomes[${r}].when`, message: `${(err as Error).message} in "${check.outcomes[r]?.when}"` });
 		}
-		const envIds = check.environments ?? [...environments.keys()];
+		const envIds = check.environments ?? [...environments.values()].filter((env) => appliesTo(check, env)).map((env) => env.id);
 		for (const envId of envIds) {
 			const env = environments.get(envId);
 			if (!env) {
 				if (!(envId in top.data.environments)) issues.push({ path: `${at}.environments`, message: `unknown environment "${envId}"` });
+				continue;
+			}
+			if (check.perRegion && env.regions.length === 0) {
+				issues.push({ path: `${at}.perRegion`, message: `the check runs per region but environment ${envId} has no regions (give it regions, or leave the check out of it with \`environments\`)` });
 				continue;
 			}
 			for (const region of check.perRegion ? env.regions : [undefined]) {
@@ -140,7 +162,7 @@ export function validateConfig(input: HandbookConfigInput, kinds: Record<string,
 		}
 	}
 	if (issues.length) throw new ConfigError(file, issues);
-	return { file, defaultEnvironment: config.defaultEnvironment, environments, checks };
+	return { file, defaultEnvironment: config.defaultEnvironment, environments, checks, cadence: cadence.data! };
 }
 
 /** A check's parameters in an environment: its own, with the environment's overrides on top. */

@@ -1,6 +1,6 @@
 import type { EnvironmentConfig, RegionConfig } from './config.ts';
 import { interpolate, placeholders } from './interpolate.ts';
-import { effectiveParams, type Handbook, type ResolvedCheck } from './load-config.ts';
+import { appliesTo, effectiveParams, type Handbook, type ResolvedCheck } from './load-config.ts';
 import { evaluateOutcome } from './outcome.ts';
 import { Redactor, secretResolver } from './secrets.ts';
 import { ProbeError, statusRank, type Observed, type Status } from './types.ts';
@@ -72,7 +72,7 @@ export class Engine {
 
 	/** Whether a check applies to an environment. */
 	appliesTo(check: ResolvedCheck, env: EnvironmentConfig): boolean {
-		return !check.environments || check.environments.includes(env.id);
+		return appliesTo(check, env);
 	}
 
 	/**

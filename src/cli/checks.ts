@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
 import type { App } from '../server/app.ts';
 import type { CheckResult } from '../checks/runner.ts';
+import { checklistEnvironment } from '../server/runs.ts';
 import { exitCodeFor, exitCodes, formatJunit, formatText } from './report.ts';
 
 export class UsageError extends Error {}
@@ -47,13 +48,14 @@ export async function checksRun(app: App, argv: string[], out: (s: string) => vo
 	if (positionals.length === 0) throw new UsageError('name a checklist (e.g. pre-workshop) or one or more check ids');
 	const concurrency = Number(values.concurrency);
 	if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError('--concurrency is a whole number ≥ 1');
+	const checklist = positionals.length === 1 ? app.service.checklists.get(positionals[0]!) : undefined;
 	let env;
 	try {
-		env = app.engine.environment(values.env);
+		// A checklist page may name its environment (the launch checklist runs against the pipeline's).
+		env = app.engine.environment(values.env ?? (checklist ? checklistEnvironment(checklist) : undefined));
 	} catch (e) {
 		throw new UsageError((e as Error).message);
 	}
-	const checklist = positionals.length === 1 ? app.service.checklists.get(positionals[0]!) : undefined;
 	let results: CheckResult[];
 	let title: string;
 	let runId: string | null = null;

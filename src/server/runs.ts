@@ -16,6 +16,15 @@ export class RequestError extends Error {
 	}
 }
 
+/**
+ * The environment a checklist page runs in by default (`checklist.environment` in its
+ * frontmatter, e.g. the launch pipeline's), else undefined: the config's default environment.
+ */
+export function checklistEnvironment(checklist: Pick<ChecklistPage, 'frontmatter'>): string | undefined {
+	const env = (checklist.frontmatter.checklist as { environment?: unknown } | undefined)?.environment;
+	return typeof env === 'string' ? env : undefined;
+}
+
 /** A run as the API and the pages see it: the record plus its checklist and computed progress. */
 export interface RunView extends RunRecord {
 	checklist: { id: string; title: string | null; path: string; revision: string; changedSinceRun: boolean };
@@ -112,7 +121,7 @@ export class RunService {
 		const checklist = this.checklist(checklistId);
 		let env;
 		try {
-			env = this.engine.environment(input.environment);
+			env = this.engine.environment(input.environment ?? checklistEnvironment(checklist));
 		} catch (err) {
 			throw new RequestError(400, (err as Error).message);
 		}

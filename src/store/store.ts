@@ -385,6 +385,11 @@ export class Store {
 		).map(toResult);
 	}
 
+	/** Every finished result of a run, oldest first: the history behind `record`'s latest ones (peaks for the retrospective). */
+	runResults(runId: string): StoredResult[] {
+		return (this.db.prepare("SELECT * FROM results WHERE run_id = ? AND state != 'running' ORDER BY id").all(runId) as Row[]).map(toResult);
+	}
+
 	/** Highest audit id of a run (0 when none): the cursor of live updates. */
 	revision(runId: string): number {
 		return Number((this.db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM audit WHERE run_id = ?').get(runId) as Row).id);

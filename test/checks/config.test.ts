@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, validateConfig } from '../../src/checks/load-config.ts';
+import { appliesTo, ConfigError, loadConfig, validateConfig } from '../../src/checks/load-config.ts';
 import { kinds } from '../../src/checks/kinds/index.ts';
 import { fakeKind, passRule, testConfig } from '../support/fake-kind.ts';
 
@@ -82,7 +82,56 @@ describe('config validation', () => {
 
 	it('loads the shipped config with every check of the catalogue', async () => {
 		const handbook = await loadConfig(kinds, 'handbook.config.ts');
-		expect([...handbook.checks.keys()]).toHaveLength(26);
-		expect(handbook.environments.get('ai.coder.com')!.regions.map((r) => r.name)).toEqual(['us-east-2', 'us-west-2', 'eu-west-2']);
+		const checks = [...handbook.checks.values()];
+		const platform = handbook.environments.get('ai.coder.com')!;
+		const pipeline = handbook.environments.get('content-pipeline')!;
+		// The 26 of the workshop catalogue run on the platform; the launch pipeline has its own 7.
+		expect(checks.filter((c) => appliesTo(c, platform))).toHaveLength(26);
+		expect(checks.filter((c) => appliesTo(c, pipeline)).map((c) => c.id)).toEqual([
+			'pipeline-telemetry',
+			'pipeline-last-run',
+			'pipeline-templates-generated',
+			'pipeline-build-time',
+			'pipeline-failure-rate',
+			'pipeline-alert-rules',
+			'pipeline-alert-delivery',
+		]);
+		expect(platform.regions.map((r) => r.name)).toEqual(['us-east-2', 'us-west-2', 'eu-west-2']);
+		expect(handbook.cadence).toEqual({ rule: 'first tuesday', time: '16:00', durationMinutes: 90, timezone: 'Europe/London', title: 'Stress-test workshop' });
+	});
+});
+
+describe('environments of other programs', () => {
+	const pipeline = { title: 'Pipeline', exclusive: true, prometheus: { url: 'https://prometheus.example.test' } };
+
+	it('runs in an exclusive environment only the checks that name it', () => {
+		const config = testConfig([check({ id: 'everywhere' }), check({ id: 'pipeline-only', environments: ['pipeline'] })]);
+		(config.environments as Record<string, unknown>).pipeline = pipeline;
+		const handbook = validateConfig(config as never, registry);
+		const ids = (env: string) => [...handbook.checks.values()].filter((c) => appliesTo(c, handbook.environments.get(env)!)).map((c) => c.id);
+		expect(ids('test')).toEqual(['everywhere']);
+		expect(ids('pipeline')).toEqual(['pipeline-only']);
+		expect(handbook.environments.get('pipeline')!.regions).toEqual([]);
+	});
+
+	it('refuses a per-region check in an environment without regions', () => {
+		const config = testConfig([check({ id: 'per-region', perRegion: true, environments: ['test', 'pipeline'] })]);
+		(config.environments as Record<string, unknown>).pipeline = pipeline;
+		expect(problems(config)).toEqual([expect.stringMatching(/^checks\[0\] \(per-region\)\.perRegion: the check runs per region but environment pipeline has no regions/)]);
+	});
+});
+
+describe('cadence', () => {
+	it('defaults to the first Tuesday, 16:00 UTC, 90 minutes', () => {
+		expect(validateConfig(testConfig([check()]) as never, registry).cadence).toEqual({ rule: 'first tuesday', time: '16:00', durationMinutes: 90, timezone: 'UTC', title: 'Stress-test workshop' });
+	});
+
+	it('refuses a rule, a time or a time zone it cannot use, with the path', () => {
+		const config = { ...testConfig([check()]), cadence: { rule: 'every tuesday', time: '4pm', timezone: 'Mars/Olympus' } };
+		expect(problems(config)).toEqual([
+			expect.stringMatching(/^cadence\.rule: a cadence rule names a week and a weekday, e\.g\. "first tuesday"/),
+			expect.stringMatching(/^cadence\.time: a time is HH:MM on a 24-hour clock/),
+			expect.stringMatching(/^cadence\.timezone: a time zone is an IANA name/),
+		]);
 	});
 });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtHtmlPaths, distClient } from '../support/site.ts';
+import { builtHtmlPaths, distClient, root } from '../support/site.ts';
 import { pageFacts, type PageFacts } from '../support/html.ts';
 import { readFileSync } from 'node:fs';
 
@@ -27,7 +27,8 @@ describe('internal links', () => {
 			const path = t.path.endsWith('/') || t.path.includes('.') ? t.path : t.path + '/';
 			const page = pages.get(path);
 			if (!page) {
-				if (!existsSync(join(distClient, t.path))) broken.push(`${href} (no such page)`);
+				// A file in dist/client, or an on-demand endpoint such as src/pages/calendar.ics.ts.
+				if (!existsSync(join(distClient, t.path)) && !existsSync(join(root, 'src/pages', `${t.path}.ts`))) broken.push(`${href} (no such page)`);
 				continue;
 			}
 			if (t.hash && !page.ids.has(t.hash)) broken.push(`${href} (no #${t.hash} on ${path})`);

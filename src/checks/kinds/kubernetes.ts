@@ -2,7 +2,7 @@ import * as k8s from '@kubernetes/client-node';
 import { STATUS_CODES } from 'node:http';
 import { fetch } from 'undici';
 import { z } from 'zod';
-import { requiredCapacity } from '../capacity.ts';
+import { headroom, requiredCapacity } from '../capacity.ts';
 import { errorCode } from '../net.ts';
 import { ProbeError, type Kind, type Observed, type ProbeContext } from '../types.ts';
 import { allSettledOrThrow } from '../settle.ts';
@@ -124,7 +124,9 @@ function session(base: k8s.KubeConfig, context: string, signal: AbortSignal): Ku
 }
 
 function contextOf(ctx: ProbeContext): string {
-	return ctx.region?.kubeContext ?? ctx.environment.regions[0]!.kubeContext;
+	const context = ctx.region?.kubeContext ?? ctx.environment.regions[0]?.kubeContext;
+	if (!context) throw new ProbeError(`environment "${ctx.environment.id}" has no region with a kube context`);
+	return context;
 }
 
 /** A Kubernetes API failure as a ProbeError: HTTP code and reason, or the network code; never credentials. */
@@ -388,24 +390,26 @@ async function observeHeadroom(p: z.output<typeof headroomParams>, ctx: ProbeCon
 		.map(podRequests)
 		.reduce((a, b) => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory }), { cpu: 0, memory: 0 });
 	const { expectedAttendance, template } = ctx.environment.workshop;
-	const free = { cpu: allocatable.cpu - requested.cpu, memory: (allocatable.memory - requested.memory) / GIB };
-	const needed = { cpu: expectedAttendance * template.cpu, memory: expectedAttendance * template.memoryGiB };
-	const allocGiB = allocatable.memory / GIB;
-	const cpuPercent = allocatable.cpu > 0 ? ((free.cpu - needed.cpu) / allocatable.cpu) * 100 : -100;
-	const memoryPercent = allocGiB > 0 ? ((free.memory - needed.memory) / allocGiB) * 100 : -100;
+	// The same arithmetic as the capacity planner on the capacity page.
+	const room = headroom({
+		allocatable: { cpu: allocatable.cpu, memoryGiB: allocatable.memory / GIB },
+		requested: { cpu: requested.cpu, memoryGiB: requested.memory / GIB },
+		workspaces: expectedAttendance,
+		template,
+	});
 	return {
 		context: s.context,
 		nodes: usable.length,
 		allocatableCpu: round(allocatable.cpu, 2),
-		allocatableMemoryGiB: round(allocGiB, 2),
-		freeCpu: round(free.cpu, 2),
-		freeMemoryGiB: round(free.memory, 2),
-		neededCpu: needed.cpu,
-		neededMemoryGiB: needed.memory,
-		cpuHeadroomPercent: round(cpuPercent),
-		memoryHeadroomPercent: round(memoryPercent),
-		headroomPercent: round(Math.min(cpuPercent, memoryPercent)),
-		limitedBy: cpuPercent <= memoryPercent ? 'cpu' : 'memory',
+		allocatableMemoryGiB: round(allocatable.memory / GIB, 2),
+		freeCpu: round(room.free.cpu, 2),
+		freeMemoryGiB: round(room.free.memoryGiB, 2),
+		neededCpu: room.needed.cpu,
+		neededMemoryGiB: room.needed.memoryGiB,
+		cpuHeadroomPercent: round(room.cpuPercent),
+		memoryHeadroomPercent: round(room.memoryPercent),
+		headroomPercent: round(room.percent),
+		limitedBy: room.limitedBy,
 	};
 }
 

@@ -14,7 +14,7 @@ export const GET = endpoint((app, context) => {
 		kind: c.kind,
 		access: c.access,
 		perRegion: c.perRegion,
-		environments: c.environments ?? [...app.engine.handbook.environments.keys()],
+		environments: [...app.engine.handbook.environments.values()].filter((e) => app.engine.appliesTo(c, e)).map((e) => e.id),
 		timeoutMs: c.timeoutMs,
 		maxAgeMinutes: c.maxAgeMinutes,
 		runbook: c.runbook,

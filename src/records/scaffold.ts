@@ -1,0 +1,270 @@
+import { Document, isScalar } from 'yaml';
+import type { CadenceConfig } from '../checks/config.ts';
+import type { RunRecord, StoredResult } from '../store/store.ts';
+import { dayIn, monthKey, parseMonth, workshopSlot, zonedTime } from './cadence.ts';
+import { metricById, metrics, type MetricId } from './metrics.ts';
+import type { Peaks } from './peaks.ts';
+import { TO_FILL, validateRetro, type RetroInput } from './retro.ts';
+
+/**
+ * Turns what the store knows about a workshop into a retrospective page: the pre-workshop run's
+ * decision, blockers and duration, the values recorded on the day, the Prometheus peaks, and
+ * explicit "to fill" fields for everything else. Pure: the CLI gathers the inputs.
+ */
+
+/** Everything `handbook retro new` found about one workshop. */
+export interface RetroSources {
+	workshop: string;
+	environment: string;
+	cadence: CadenceConfig;
+	/** The pre-workshop (T-2) run: the latest signed-off one, else the latest. */
+	preWorkshop: RunRecord | null;
+	/** The T-1 run, for the roles named there. */
+	tMinus1: RunRecord | null;
+	/** The workshop-day run and every result it stored (not only the latest). */
+	workshopDay: { record: RunRecord; history: StoredResult[] } | null;
+	window: { start: Date; end: Date; source: string };
+	peaks: Peaks | null;
+}
+
+export interface RetroScaffold {
+	retro: RetroInput;
+	/** YAML comments by field path ("metrics.attended"): where a value came from, or what to fill. */
+	notes: Map<string, string>;
+	/** Fields left to fill, by path. */
+	toFill: string[];
+	/** Facts for the page body. */
+	facts: { notGreen: string[]; blockersText: string | null; incidentsText: string | null; peakErrors: string[] };
+}
+
+const field = (record: RunRecord | null | undefined, name: string): string | null => {
+	const v = record?.fields.find((f) => f.name === name)?.value?.trim();
+	return v ? v : null;
+};
+
+const numberField = (record: RunRecord | null | undefined, name: string): number | null => {
+	const v = field(record, name);
+	if (v === null) return null;
+	const n = Number(v.replace(/[%\s]/g, ''));
+	return Number.isFinite(n) && n >= 0 ? n : null;
+};
+
+/** A datetime field: with an offset as given, without one in the cadence's time zone (the widget records local time). */
+export function fieldTime(value: string | null, timeZone: string): Date | null {
+	if (!value) return null;
+	if (/[zZ]|[+-]\d{2}:?\d{2}$/.test(value)) {
+		const d = new Date(value);
+		return Number.isNaN(d.getTime()) ? null : d;
+	}
+	const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})/.exec(value);
+	return m ? zonedTime(m[1]!, m[2]!, timeZone) : null;
+}
+
+const minutesBetween = (a: Date | string, b: Date | string) => Math.round(((new Date(b).getTime() - new Date(a).getTime()) / 60_000) * 10) / 10;
+
+function asCount(id: MetricId, v: number | null): number | null {
+	if (v === null) return null;
+	return metricById.get(id)!.kind === 'count' ? Math.round(v) : Math.round(v * 10) / 10;
+}
+
+/**
+ * The retrospective of one workshop, prefilled from the sources; validated against the schema,
+ * so what `renderRetroPage` writes always builds.
+ *
+ * @example
+ * scaffoldRetro({ workshop: '2026-12', preWorkshop: record, … }).retro.preWorkshop.decision // → 'go'
+ */
+export function scaffoldRetro(src: RetroSources): RetroScaffold {
+	const notes = new Map<string, string>();
+	const values: Partial<Record<MetricId, number | null>> = {};
+	const set = (id: MetricId, value: number | null, from: string) => {
+		if (values[id] !== undefined && values[id] !== null) return;
+		values[id] = asCount(id, value);
+		if (values[id] !== null) notes.set(`metrics.${id}`, ` ${from}`);
+	};
+	const pre = src.preWorkshop;
+	const day = src.workshopDay?.record ?? null;
+
+	// The pre-workshop run: decision, blockers (checks not green at sign-off), duration start → sign-off.
+	const notGreen = (pre?.results ?? []).filter((r) => r.status !== 'pass' && r.status !== 'skipped').map((r) => `${r.checkId}${r.region ? ` [${r.region}]` : ''}: ${r.status}${r.message ? ` (${r.message.length > 160 ? `${r.message.slice(0, 157)}…` : r.message})` : ''}`);
+	if (pre) {
+		const failing = new Set(pre.results.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => r.checkId));
+		set('blockers', failing.size, `from run ${pre.run.id}: checks failing or in error at ${pre.run.signedOffAt ? 'sign-off' : 'the last result'}`);
+		if (pre.run.signedOffAt) set('checklistMinutes', minutesBetween(pre.run.createdAt, pre.run.signedOffAt), `from run ${pre.run.id}: started ${pre.run.createdAt}, signed off ${pre.run.signedOffAt}`);
+	}
+
+	// Prometheus over the window, then what the team recorded on the day, then the day's check results.
+	for (const [id, v] of Object.entries(src.peaks?.values ?? {}) as Array<[MetricId, number | null]>) {
+		set(id, v, `from Prometheus over the workshop window: ${src.peaks!.queries[id]}`);
+	}
+	const dayFields: Array<[MetricId, string]> = [
+		['attended', 'attendance'],
+		['peakConcurrentWorkspaces', 'peak-concurrent-workspaces'],
+		['averageConcurrentWorkspaces', 'average-concurrent-workspaces'],
+		['peakStoragePercent', 'peak-storage'],
+		['peakCpuPercent', 'peak-cpu'],
+		['peakMemoryPercent', 'peak-memory'],
+		['manualInterventions', 'manual-interventions'],
+	];
+	for (const [id, name] of dayFields) set(id, numberField(day, name), `recorded on the workshop-day board (${name}, run ${day?.run.id})`);
+	const doors = fieldTime(field(day, 'doors-opened-at'), src.cadence.timezone);
+	const ended = fieldTime(field(day, 'session-ended-at'), src.cadence.timezone);
+	if (doors && ended && ended > doors) set('durationMinutes', minutesBetween(doors, ended), `doors opened to session ended, recorded on the workshop-day board (run ${day?.run.id})`);
+	const history = src.workshopDay?.history ?? [];
+	const maxObserved = (checkId: string, key: string) => {
+		const vs = history.filter((r) => r.checkId === checkId && r.status !== 'error').map((r) => r.observed[key]).filter((v): v is number => typeof v === 'number');
+		return vs.length ? Math.max(...vs) : null;
+	};
+	set('peakConcurrentWorkspaces', maxObserved('concurrent-workspaces', 'value'), `highest reading of the concurrent-workspaces check on the day (run ${day?.run.id})`);
+	set('peakStoragePercent', maxObserved('node-ephemeral-storage', 'maxUsedPercent'), `highest reading of the node-ephemeral-storage check on the day (run ${day?.run.id})`);
+
+	const retroMetrics = Object.fromEntries(metrics.map((m) => [m.id, values[m.id] ?? null]));
+	for (const m of metrics) if (retroMetrics[m.id] === null) notes.set(`metrics.${m.id}`, ` ${TO_FILL}: ${m.source}`);
+
+	const { year, month } = parseMonth(src.workshop);
+	const next = workshopSlot(monthKey(year, month + 1), src.cadence);
+	const scribe = field(src.tMinus1, 'scribe');
+	const retro: RetroInput = {
+		workshop: src.workshop,
+		example: false,
+		status: 'draft',
+		date: dayIn(src.window.start, src.cadence.timezone),
+		environment: src.environment,
+		facilitator: null,
+		scribe,
+		window: { start: src.window.start.toISOString(), end: src.window.end.toISOString(), source: src.window.source },
+		preWorkshop: {
+			run: pre?.run.id ?? null,
+			decision: pre?.run.decision ?? null,
+			decisionNote: pre?.run.decisionNote ?? null,
+			signedOffBy: pre?.run.signedOffBy ?? null,
+			signedOffAt: pre?.run.signedOffAt ?? null,
+			notGreen,
+		},
+		metrics: retroMetrics,
+		incidents: { P0: null, P1: null, P2: null, P3: null },
+		targets: {},
+		actions: [],
+		next: { date: next.day, facilitator: null, expectedParticipants: null },
+	};
+	notes.set('facilitator', ` ${TO_FILL}: who facilitated`);
+	if (scribe) notes.set('scribe', ` from the T-1 run ${src.tMinus1!.run.id}`);
+	else notes.set('scribe', ` ${TO_FILL}: who wrote the log`);
+	if (!pre) notes.set('preWorkshop.run', ` ${TO_FILL}: no pre-workshop run is stored for ${src.workshop}`);
+	else if (!pre.run.signedOffAt) notes.set('preWorkshop.signedOffAt', ` ${TO_FILL}: run ${pre.run.id} was never signed off`);
+	const incidentsText = field(day, 'incidents-summary');
+	for (const sev of ['P0', 'P1', 'P2', 'P3']) notes.set(`incidents.${sev}`, ` ${TO_FILL}: from the incident log${incidentsText ? ' (see the day notes in "What went wrong")' : ''}`);
+	notes.set('next.date', ' by the cadence rule; move it within the same week for a holiday or a clash');
+	notes.set('next.facilitator', ` ${TO_FILL}`);
+	notes.set('next.expectedParticipants', ` ${TO_FILL}: starts the next capacity plan`);
+
+	// Validate now, so a scaffold that would not build is a bug here, not a broken site.
+	const parsed = validateRetro(retro, `retrospective ${src.workshop}`);
+	const toFill = [
+		...(['facilitator', 'scribe'] as const).filter((k) => parsed[k] === null),
+		...metrics.filter((m) => parsed.metrics[m.id] === null).map((m) => `metrics.${m.id}`),
+		...(['P0', 'P1', 'P2', 'P3'] as const).map((s) => `incidents.${s}`),
+	];
+	return { retro, notes, toFill, facts: { notGreen, blockersText: field(pre, 'blockers'), incidentsText, peakErrors: src.peaks?.errors ?? [] } };
+}
+
+const monthNames = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** "2026-12" → "December 2026". */
+export function monthTitle(workshop: string): string {
+	const { year, month } = parseMonth(workshop);
+	return `${monthNames[month - 1]} ${year}`;
+}
+
+/** A quote of free text recorded in a run, safe in MDX (no JSX, no expressions). */
+function quote(text: string): string {
+	return text
+		.split(/\r?\n/)
+		.map((l) => `> ${l.replace(/[<>{}]/g, (c) => `&#${c.charCodeAt(0)};`)}`)
+		.join('\n');
+}
+
+const toFillLine = (what: string) => `**To fill:** ${what}`;
+
+/**
+ * The MDX page of a scaffold: frontmatter with a comment on every prefilled or missing value,
+ * then the template's sections, facts from the runs quoted where they belong.
+ */
+export function renderRetroPage(scaffold: RetroScaffold, componentImport: string): string {
+	const { retro, notes, facts } = scaffold;
+	const doc = new Document({
+		title: `Retrospective: ${monthTitle(retro.workshop)} workshop`,
+		description: `The retrospective of the ${monthTitle(retro.workshop)} stress-test workshop: metrics against the targets, what happened, and the actions that follow.`,
+		sidebar: { label: monthTitle(retro.workshop) },
+		retro,
+	});
+	for (const [path, comment] of notes) {
+		const node = doc.getIn(['retro', ...path.split('.')], true);
+		if (isScalar(node)) node.comment = comment;
+	}
+	const wrong = [
+		facts.notGreen.length ? `Checks that were not green in the pre-workshop run:\n\n${facts.notGreen.map((n) => `- ${n.replace(/[<>{}]/g, (c) => `&#${c.charCodeAt(0)};`)}`).join('\n')}` : '',
+		facts.blockersText ? `Blockers and accepted warnings written down at T-2:\n\n${quote(facts.blockersText)}` : '',
+		facts.incidentsText ? `Incidents noted on the day (severity, minutes to resolve):\n\n${quote(facts.incidentsText)}` : '',
+	].filter(Boolean);
+	return `---
+${doc.toString({ lineWidth: 0 }).trimEnd()}
+---
+
+import RetroRecord from ${JSON.stringify(componentImport)};
+
+<RetroRecord part="notice" />
+
+## Workshop summary
+
+<RetroRecord part="summary" />
+
+${toFillLine('two sentences: what we stressed, what broke, what participants felt.')}
+
+## Metrics
+
+Each metric against its target, with last month's value and the trend. A metric that misses its
+target becomes an action item. The values live in this page's frontmatter (\`retro.metrics\`);
+a value still to fill is \`null\` there and shows as missing on the [trends page](/records/trends/).
+
+<RetroRecord part="metrics" />
+
+## What went well
+
+${toFillLine('what worked, so it is kept on purpose next month: a check that caught something at T-2, a runbook step that was quick, a scaling decision that held.')}
+
+## What went wrong
+
+${wrong.length ? `${wrong.join('\n\n')}\n\n` : ''}${toFillLine('each problem as a sequence: what participants saw, what the dashboards showed, when the team noticed, what it did, and how long it took.')}
+
+## Where we got lucky
+
+${toFillLine('near misses: things that did not go wrong, but could have.')}
+
+## Issues discovered
+
+${toFillLine('every new problem with its tracked issue, and each runbook or checklist gap with the page and item it changes.')}
+
+## Issues re-validated
+
+${toFillLine("last month's action items and known issues, each with its result: fixed, still present, or not exercised.")}
+
+## Feedback
+
+${toFillLine('the number of responses, the average satisfaction (also in `retro.metrics.satisfaction`), and the recurring themes.')}
+
+## Action items
+
+Every action has an owner, a due date, a horizon (\`next-workshop\`, \`this-quarter\`, \`later\`)
+and a tracked issue; add them to \`retro.actions\` in the frontmatter. Open actions of earlier
+workshops are listed on the [trends page](/records/trends/#open-action-items).
+
+<RetroRecord part="actions" />
+
+## Next workshop
+
+<RetroRecord part="next" />
+
+${toFillLine('the changes for next month: checklist items, thresholds, targets, templates, agenda.')}
+`;
+}

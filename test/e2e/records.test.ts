@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, testOutput } from '../support/browser.ts';
+import { startServer, type RunningServer } from '../support/server.ts';
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+	server = await startServer();
+	browser = await launchChromium();
+});
+afterAll(async () => {
+	await browser?.close();
+	await server?.stop();
+});
+
+async function open(path: string): Promise<{ page: Page; errors: string[] }> {
+	const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+	const errors: string[] = [];
+	page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
+	page.on('pageerror', (err) => errors.push(err.message));
+	const res = await page.goto(server.url + path, { waitUntil: 'networkidle' });
+	expect(res?.status()).toBe(200);
+	return { page, errors };
+}
+
+describe('the capacity planner in Chromium', () => {
+	it('updates as the inputs change', async () => {
+		const { page, errors } = await open('/planning/capacity/');
+		const planner = page.locator('hb-capacity-planner');
+		await planner.and(page.locator('[data-ready]')).waitFor();
+		const out = (name: string) => planner.locator(`[data-out="${name}"]`);
+		const row = (name: string) => planner.locator(`[data-row="${name}"]`);
+
+		// The worked example on 7 nodes: enough on totals, not in whole workspaces.
+		await expect.poll(() => out('verdict').textContent()).toBe('7 nodes are not enough for 15 workspaces: only 21 whole workspaces fit with 28.6% spare. Plan for 8 nodes.');
+		expect(await row('slots').getAttribute('data-state')).toBe('fail');
+
+		await page.getByLabel('Nodes', { exact: true }).fill('8');
+		await expect.poll(() => out('verdict').textContent()).toBe('8 nodes hold 15 workspaces with 50% headroom.');
+		expect(await row('slots').getAttribute('data-state')).toBe('ok');
+		expect(await out('headroom').textContent()).toMatch(/^50% \(limited by cpu/);
+
+		// More people: the capacity table moves to the 20-30 row, the need grows with the template.
+		await page.getByLabel('Expected concurrent users').fill('25');
+		await expect.poll(() => out('provisioners').textContent()).toBe('15');
+		expect(await out('litellm').textContent()).toBe('8');
+		expect(await out('cpu').textContent()).toBe('100 vCPU');
+		expect(await out('recommended').textContent()).toBe('12 nodes');
+		expect(await row('headroom').getAttribute('data-state')).toBe('fail');
+
+		// A smaller template halves the need.
+		await page.getByLabel('CPU in vCPU', { exact: true }).fill('2');
+		await page.getByLabel('Memory in GiB', { exact: true }).fill('4');
+		await expect.poll(() => out('cpu').textContent()).toBe('50 vCPU');
+		expect(await out('memory').textContent()).toBe('100 GiB');
+
+		await planner.screenshot({ path: join(testOutput, 'capacity-planner.png') });
+		expect(errors).toEqual([]);
+		await page.close();
+	});
+});
+
+describe('the trends page in Chromium', () => {
+	it('renders every chart without console errors', async () => {
+		const { page, errors } = await open('/records/trends/');
+		expect(await page.locator('svg.hb-trend').count()).toBeGreaterThan(10);
+		expect(await page.locator('svg.hb-trend').first().locator('.hb-trend__point').count()).toBe(2);
+		await page.screenshot({ path: join(testOutput, 'trends.png'), fullPage: true });
+		expect(errors).toEqual([]);
+		await page.close();
+	});
+});
