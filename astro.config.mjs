@@ -6,11 +6,15 @@ import mdx from '@astrojs/mdx';
 import node from '@astrojs/node';
 import { unified } from '@astrojs/markdown-remark';
 import starlightLinksValidator from 'starlight-links-validator';
-import remarkChecklist from './src/checklists/remark-checklist.ts';
+import remarkChecklist, { remarkImportsOnly } from './src/checklists/remark-checklist.ts';
 import { HANDBOOK_SITE } from './src/site.ts';
 
 /** @param {string} name */
 const component = (name) => fileURLToPath(new URL(`./src/components/${name}.astro`, import.meta.url));
+
+// HANDBOOK_BUILD_PLAIN=1 builds the same pages with our remark plugin and components switched off
+// (<Check>/<Field> render their text only): the baseline of the build benchmark (bench/build.bench.ts).
+const plain = process.env.HANDBOOK_BUILD_PLAIN === '1';
 
 // Docs pages are prerendered (output 'static'); src/pages/api/* opt out with `prerender = false`
 // and are served on demand by the Node adapter from dist/server/entry.mjs.
@@ -23,7 +27,9 @@ export default defineConfig({
 		// brings the remark pipeline back. Starlight pushes its own plugins onto this same processor
 		// and MDX inherits it.
 		processor: unified({
-			remarkPlugins: [[remarkChecklist, { Check: component('Check'), Field: component('Field'), ChecklistItem: component('ChecklistItem') }]],
+			remarkPlugins: plain
+				? [[remarkImportsOnly, { Check: component('Plain'), Field: component('Plain') }]]
+				: [[remarkChecklist, { Check: component('Check'), Field: component('Field'), ChecklistItem: component('ChecklistItem') }]],
 		}),
 	},
 	integrations: [
@@ -32,7 +38,7 @@ export default defineConfig({
 			description: 'Guides, executable checklists and incident runbooks for the monthly stress-test workshops on ai.coder.com.',
 			customCss: ['./src/styles/checklist.css'],
 			// Checklist pages (frontmatter `checklist:`) get the run bar above their content.
-			components: { MarkdownContent: './src/components/MarkdownContent.astro', Banner: './src/components/RehearsalBanner.astro' },
+			components: plain ? {} : { MarkdownContent: './src/components/MarkdownContent.astro', Banner: './src/components/RehearsalBanner.astro' },
 			lastUpdated: false,
 			plugins: [
 				starlightLinksValidator({
