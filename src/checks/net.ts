@@ -3,6 +3,7 @@ import { Resolver } from 'node:dns/promises';
 import type { LookupFunction, Socket } from 'node:net';
 import { isIP } from 'node:net';
 import { Agent, buildConnector, request } from 'undici';
+import { ProbeError } from './types.ts';
 
 /** How to reach an environment's hosts: its resolvers and the extra CA it trusts. */
 export interface NetOptions {
@@ -14,14 +15,17 @@ export interface NetOptions {
 
 const caFiles = new Map<string, string>();
 
-/** The network settings of an environment: its DNS servers and the CA file it trusts (read once). */
+/**
+ * The network settings of an environment: its DNS servers and the CA file it trusts (read once).
+ * An unreadable CA file is a ProbeError: the check cannot observe, and says why.
+ */
 export function netOptions(env: { dns?: { servers: string[] }; tls?: { caFile: string } }): NetOptions {
 	const caFile = env.tls?.caFile;
 	if (caFile && !caFiles.has(caFile)) {
 		try {
 			caFiles.set(caFile, readFileSync(caFile, 'utf8'));
 		} catch (err) {
-			throw new Error(`tls.caFile ${caFile} cannot be read: ${(err as Error).message}`);
+			throw new ProbeError(`tls.caFile ${caFile} cannot be read: ${(err as Error).message}`);
 		}
 	}
 	return { dnsServers: env.dns?.servers, ca: caFile ? caFiles.get(caFile) : undefined };

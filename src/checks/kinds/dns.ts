@@ -56,12 +56,7 @@ const dns: Kind<z.output<typeof params>> = {
 	name: 'dns',
 	params,
 	async observe(p, ctx) {
-		let net: NetOptions;
-		try {
-			net = netOptions(ctx.environment);
-		} catch (err) {
-			throw new ProbeError((err as Error).message);
-		}
+		const net = netOptions(ctx.environment);
 		const names = p.names.map(normalize);
 		const expected = new Set((p.expected ?? []).map(normalize));
 		const expectsNames = [...expected].some((e) => !isIP(e));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpRequest, netOptions, NetworkError, type NetOptions } from '../net.ts';
+import { httpRequest, netOptions, NetworkError } from '../net.ts';
 import { ProbeError, type Kind, type Observed, type ProbeContext } from '../types.ts';
 
 const SECRET_REF = /^secret:(.+)$/;
@@ -82,12 +82,7 @@ const http: Kind<z.output<typeof params>> = {
 	params,
 	async observe(p, ctx) {
 		const { values: headers, secrets } = resolveSecretRefs(p.headers, ctx, 'header');
-		let net: NetOptions;
-		try {
-			net = netOptions(ctx.environment);
-		} catch (err) {
-			throw new ProbeError((err as Error).message);
-		}
+		const net = netOptions(ctx.environment);
 		const started = performance.now();
 		let onAbort = () => {};
 		// undici does not give up a connection still in its TLS handshake when the request is

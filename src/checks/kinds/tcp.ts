@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { z } from 'zod';
-import { errorCode, lookupFor, netOptions, type NetOptions } from '../net.ts';
-import { ProbeError, type Kind } from '../types.ts';
+import { errorCode, lookupFor, netOptions } from '../net.ts';
+import type { Kind } from '../types.ts';
 
 export const params = z.strictObject({
 	host: z.string().min(1),
@@ -21,12 +21,7 @@ const tcp: Kind<z.output<typeof params>> = {
 	name: 'tcp',
 	params,
 	async observe(p, ctx) {
-		let net: NetOptions;
-		try {
-			net = netOptions(ctx.environment);
-		} catch (err) {
-			throw new ProbeError((err as Error).message);
-		}
+		const net = netOptions(ctx.environment);
 		const started = performance.now();
 		const error = await new Promise<string | null>((resolve) => {
 			if (ctx.signal.aborted) return resolve('ABORTED');

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { checkServerIdentity, connect, rootCertificates, type DetailedPeerCertificate, type PeerCertificate } from 'node:tls';
 import { z } from 'zod';
-import { errorCode, lookupFor, netOptions, type NetOptions } from '../net.ts';
+import { errorCode, lookupFor, netOptions } from '../net.ts';
 import { ProbeError, type Kind } from '../types.ts';
 
 export const params = z.strictObject({
@@ -46,12 +46,7 @@ const tls: Kind<z.output<typeof params>> = {
 	name: 'tls',
 	params,
 	async observe(p, ctx) {
-		let net: NetOptions;
-		try {
-			net = netOptions(ctx.environment);
-		} catch (err) {
-			throw new ProbeError((err as Error).message);
-		}
+		const net = netOptions(ctx.environment);
 		const servername = p.servername ?? p.host;
 		const where = `${p.host}:${p.port}`;
 		const cert = await new Promise<{ cert: DetailedPeerCertificate; authorized: boolean; authorizationError: string | null }>((resolve, reject) => {
