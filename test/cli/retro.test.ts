@@ -172,7 +172,8 @@ describe('acceptance: after a stored pre-workshop run, the page retro new writes
 		writeFileSync(bad, '---\ntitle: Bad\nretro:\n  workshop: "2027-02"\n  metrics:\n    attended: -3\n---\n\nBody.\n');
 		const failed = await run(process.execPath, [join(root, 'node_modules/astro/bin/astro.mjs'), 'sync'], { cwd: project, env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } }).catch((e) => e);
 		expect(failed.code).not.toBe(0);
-		const output = `${failed.stdout}${failed.stderr}`;
+		// Astro colours its messages (in CI too): compare the text without the escape codes.
+		const output = `${failed.stdout}${failed.stderr}`.replace(/\u001b\[[0-9;]*m/g, '');
 		expect(output).toContain('docs → records/retros/2027-02 data does not match collection schema');
 		expect(output).toContain('retro.metrics.attended: Attended: expected a whole number ≥ 0, or null while it is still to fill (got -3)');
 		expect(output).toContain(bad);
