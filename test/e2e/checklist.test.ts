@@ -9,7 +9,7 @@ import { startServer, type RunningServer } from '../support/server.ts';
 import { docsDir } from '../support/site.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { acceptKey } from '../../src/server/echo.ts';
+import { WebSocketServer } from 'ws';
 
 // The pre-workshop checklist against local loopback targets: a platform that answers /healthz, a
 // gateway whose readiness fails, a command that warns, and two of the workshop-day board's checks.
@@ -80,11 +80,13 @@ async function startTarget(): Promise<typeof target> {
 		res.end(req.url === '/ready' ? 'model backend bedrock unhealthy' : '7.5% of builds failed');
 	});
 	const sockets = new Set<import('node:stream').Duplex>();
-	server.on('upgrade', (req, socket) => {
+	// The platform's WebSocket: it opens, as a real platform's does.
+	const wss = new WebSocketServer({ noServer: true });
+	server.on('upgrade', (req, socket, head) => {
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));
 		socket.on('error', () => socket.destroy());
-		socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptKey(String(req.headers['sec-websocket-key']))}\r\n\r\n`);
+		wss.handleUpgrade(req, socket, head, () => {});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
