@@ -1,5 +1,6 @@
 import { environmentSchema, type EnvironmentConfig, type RegionConfig } from '../../src/checks/config.ts';
-import type { ProbeContext } from '../../src/checks/types.ts';
+import { expect } from 'vitest';
+import { ProbeError, type ProbeContext } from '../../src/checks/types.ts';
 
 export interface ProbeContextOptions {
 	/** Overrides of the test environment (id "test", one loopback region, no endpoints). */
@@ -53,4 +54,14 @@ export function probeContext(options: ProbeContextOptions = {}): ProbeContext {
 		},
 		now: () => (options.now ? new Date(options.now) : new Date()),
 	};
+}
+
+/** Awaits a probe expected to fail, asserts it failed with a ProbeError and returns it. */
+export async function probeError(promise: Promise<unknown>): Promise<ProbeError> {
+	const err = await promise.then(
+		() => undefined,
+		(e: unknown) => e,
+	);
+	expect(err).toBeInstanceOf(ProbeError);
+	return err as ProbeError;
 }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import alertmanager from '../../../src/checks/kinds/alertmanager.ts';
 import { compileRules, evaluateOutcome } from '../../../src/checks/outcome.ts';
-import { ProbeError, type Observed } from '../../../src/checks/types.ts';
-import { probeContext } from '../../support/probe-context.ts';
+import type { Observed } from '../../../src/checks/types.ts';
+import { probeContext, probeError } from '../../support/probe-context.ts';
 import { startPrometheusStack, type PrometheusStack } from '../../support/targets/prometheus.ts';
 import { startRecorded, type RecordedServer } from '../../support/targets/recorded.ts';
 
@@ -54,14 +54,6 @@ function ctx(url = stack.alertmanagerUrl, timeoutMs = 5_000) {
 }
 function observe(params: unknown = {}, context = ctx()): Promise<Observed> {
 	return alertmanager.observe(alertmanager.params.parse(params), context);
-}
-async function probeError(promise: Promise<unknown>): Promise<ProbeError> {
-	const err = await promise.then(
-		() => undefined,
-		(e: unknown) => e,
-	);
-	expect(err).toBeInstanceOf(ProbeError);
-	return err as ProbeError;
 }
 
 describe('alertmanager kind (real Prometheus and Alertmanager)', () => {

@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import coder from '../../../src/checks/kinds/coder.ts';
 import { compileRules, evaluateOutcome } from '../../../src/checks/outcome.ts';
-import { ProbeError } from '../../../src/checks/types.ts';
-import { probeContext } from '../../support/probe-context.ts';
+import { probeContext, probeError } from '../../support/probe-context.ts';
 import { startRecorded, type RecordedServer } from '../../support/targets/recorded.ts';
 
 type Json = any;
@@ -54,14 +53,6 @@ function ctx(options: { token?: string; timeoutMs?: number; organization?: strin
 }
 const observe = (params: unknown, context = ctx()) => coder.observe(coder.params.parse(params), context);
 
-async function probeError(promise: Promise<unknown>): Promise<ProbeError> {
-	const err = await promise.then(
-		() => undefined,
-		(e: unknown) => e,
-	);
-	expect(err).toBeInstanceOf(ProbeError);
-	return err as ProbeError;
-}
 
 describe('coder kind, mode authmethods', () => {
 	// auth-methods: fail if GitHub or OIDC is off.

@@ -5,7 +5,7 @@ import type { RegionConfig } from '../../../src/checks/config.ts';
 import kubernetes, { quantity } from '../../../src/checks/kinds/kubernetes.ts';
 import { compileRules, evaluateOutcome } from '../../../src/checks/outcome.ts';
 import { ProbeError } from '../../../src/checks/types.ts';
-import { probeContext } from '../../support/probe-context.ts';
+import { probeContext, probeError } from '../../support/probe-context.ts';
 import { createTestPki, type TestPki } from '../../support/targets/certs.ts';
 import { startKubeApi, writeKubeconfig as writeKubeconfigFile, type KubeApi, type KubeClusterFixture } from '../../support/targets/kube-api.ts';
 
@@ -127,14 +127,6 @@ function ctx(options: { region?: RegionConfig; kubeconfig?: string; timeoutMs?: 
 const observe = (params: unknown, context = ctx()) => kubernetes.observe(kubernetes.params.parse(params), context);
 const reset = (context: string, patch: Partial<KubeClusterFixture> = {}) => api.set(context, { ...healthyCluster(), ...patch });
 
-async function probeError(promise: Promise<unknown>): Promise<ProbeError> {
-	const err = await promise.then(
-		() => undefined,
-		(e: unknown) => e,
-	);
-	expect(err).toBeInstanceOf(ProbeError);
-	return err as ProbeError;
-}
 
 describe('quantity', () => {
 	it('reads decimal, binary and exponent suffixes', () => {

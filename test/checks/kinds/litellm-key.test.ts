@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import litellmKey from '../../../src/checks/kinds/litellm-key.ts';
 import { compileRules, evaluateOutcome } from '../../../src/checks/outcome.ts';
-import { ProbeError } from '../../../src/checks/types.ts';
-import { probeContext } from '../../support/probe-context.ts';
+import { probeContext, probeError } from '../../support/probe-context.ts';
 import { createTestPki } from '../../support/targets/certs.ts';
 import { startRecorded, type RecordedRequest, type RecordedServer } from '../../support/targets/recorded.ts';
 
@@ -75,14 +74,6 @@ function ctx(key: string, options: { admin?: boolean; timeoutMs?: number } = {})
 }
 const observe = (key: string, options: { admin?: boolean; timeoutMs?: number } = {}, params: Json = {}) => litellmKey.observe(litellmKey.params.parse(params), ctx(key, options));
 
-async function probeError(promise: Promise<unknown>): Promise<ProbeError> {
-	const err = await promise.then(
-		() => undefined,
-		(e: unknown) => e,
-	);
-	expect(err).toBeInstanceOf(ProbeError);
-	return err as ProbeError;
-}
 
 describe('litellm-key kind', () => {
 	it('reads a key expiring in 30 days, asking with the key itself (pass)', async () => {

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import prometheus from '../../../src/checks/kinds/prometheus.ts';
 import { compileRules, evaluateOutcome } from '../../../src/checks/outcome.ts';
-import { ProbeError, type Observed } from '../../../src/checks/types.ts';
-import { probeContext } from '../../support/probe-context.ts';
+import type { Observed } from '../../../src/checks/types.ts';
+import { probeContext, probeError } from '../../support/probe-context.ts';
 import { filesystemExposition, startPrometheusStack, WORKSHOP_RULES, type PrometheusStack } from '../../support/targets/prometheus.ts';
 import { startRecorded, type RecordedServer } from '../../support/targets/recorded.ts';
 
@@ -56,14 +56,6 @@ function ctx(url = stack.prometheusUrl, timeoutMs = 5_000) {
 }
 function observe(params: unknown, context = ctx()): Promise<Observed> {
 	return prometheus.observe(prometheus.params.parse(params), context);
-}
-async function probeError(promise: Promise<unknown>): Promise<ProbeError> {
-	const err = await promise.then(
-		() => undefined,
-		(e: unknown) => e,
-	);
-	expect(err).toBeInstanceOf(ProbeError);
-	return err as ProbeError;
 }
 
 describe('the Prometheus test stack', () => {
