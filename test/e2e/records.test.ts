@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, testOutput } from '../support/browser.ts';
+import type { Browser } from 'playwright-core';
+import { launchChromium, openPage, testOutput } from '../support/browser.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 
 let server: RunningServer;
@@ -16,15 +16,8 @@ afterAll(async () => {
 	await server?.stop();
 });
 
-async function open(path: string): Promise<{ page: Page; errors: string[] }> {
-	const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-	const errors: string[] = [];
-	page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
-	page.on('pageerror', (err) => errors.push(err.message));
-	const res = await page.goto(server.url + path, { waitUntil: 'networkidle' });
-	expect(res?.status()).toBe(200);
-	return { page, errors };
-}
+/** Opens a page of the running handbook, collecting what went wrong while it loaded. */
+const open = (path: string) => openPage(browser, server.url + path);
 
 describe('the capacity planner in Chromium', () => {
 	it('updates as the inputs change', async () => {

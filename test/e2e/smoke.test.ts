@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, testOutput } from '../support/browser.ts';
+import type { Browser } from 'playwright-core';
+import { launchChromium, openPage, testOutput } from '../support/browser.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 
 let server: RunningServer;
@@ -17,19 +17,8 @@ afterAll(async () => {
 	await server?.stop();
 });
 
-/** Opens a page and collects console errors and failed requests while it loads. */
-async function open(path: string): Promise<{ page: Page; errors: string[] }> {
-	const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-	const errors: string[] = [];
-	// Resource errors are reported with their URL by the response listener below.
-	page.on('console', (msg) => msg.type() === 'error' && !msg.text().startsWith('Failed to load resource') && errors.push(msg.text()));
-	page.on('pageerror', (err) => errors.push(err.message));
-	page.on('requestfailed', (req) => errors.push(`${req.url()} ${req.failure()?.errorText}`));
-	page.on('response', (res) => res.status() >= 400 && errors.push(`${res.status()} ${res.url()}`));
-	const res = await page.goto(server.url + path, { waitUntil: 'networkidle' });
-	expect(res?.status()).toBe(200);
-	return { page, errors };
-}
+/** Opens a page of the running handbook, collecting what went wrong while it loaded. */
+const open = (path: string) => openPage(browser, server.url + path);
 
 describe('in Chromium', () => {
 	it('opens the home page without console errors', async () => {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { expect } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { root } from './site.ts';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -16,4 +17,21 @@ export async function launchChromium(): Promise<Browser> {
 		executablePath: chromiumPath,
 		args: ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
 	});
+}
+
+/**
+ * Opens a page (expecting 200) and collects what went wrong while it loaded: console errors,
+ * uncaught exceptions, failed requests and responses of 400 or more, each with its URL.
+ */
+export async function openPage(browser: Browser, url: string): Promise<{ page: Page; errors: string[] }> {
+	const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+	const errors: string[] = [];
+	// Resource errors are reported with their URL by the response listener below.
+	page.on('console', (msg) => msg.type() === 'error' && !msg.text().startsWith('Failed to load resource') && errors.push(msg.text()));
+	page.on('pageerror', (err) => errors.push(err.message));
+	page.on('requestfailed', (req) => errors.push(`${req.url()} ${req.failure()?.errorText}`));
+	page.on('response', (res) => res.status() >= 400 && errors.push(`${res.status()} ${res.url()}`));
+	const res = await page.goto(url, { waitUntil: 'networkidle' });
+	expect(res?.status()).toBe(200);
+	return { page, errors };
 }
