@@ -19,8 +19,8 @@ describe('README', () => {
 		const commands = setupCommands();
 		expect(commands).toHaveLength(2);
 		for (const c of commands) expect(c.split('\n')).toHaveLength(1);
-		expect(commands[0]).toMatch(/^npm install && .*npm start$/);
-		expect(commands[1]).toMatch(/^npm install && npm test$/);
+		expect(commands[0]).toMatch(/^npm ci && .*npm start$/);
+		expect(commands[1]).toMatch(/^npm ci && npm test$/);
 	});
 
 	it('has .ci/run run the test command verbatim', () => {
