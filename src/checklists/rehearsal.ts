@@ -175,11 +175,37 @@ function injectSource(scenario: Scenario, inject: Inject): string {
 	return `scenario ${scenario.id}${inject.channel ? ` (${inject.channel})` : inject.check ? ' (scripted check)' : ''}`;
 }
 
-/** What an inject says, as one line of Markdown. */
-export function injectText(inject: Inject): string {
+/** What an inject says, as one line of Markdown (or of plain text, for the rehearsal banner). */
+export function injectText(inject: Inject, format: 'markdown' | 'text' = 'markdown'): string {
+	const [code, strong] = format === 'markdown' ? ['`', '**'] : ['', ''];
 	return inject.check
-		? `Inject: \`${inject.check}\`${inject.region ? ` in ${inject.region}` : ''} turns **${inject.status}**: ${renderMessage(inject.message, { region: inject.region ?? null, ...(inject.observed ?? {}) })}`
+		? `Inject: ${code}${inject.check}${code}${inject.region ? ` in ${inject.region}` : ''} turns ${strong}${inject.status}${strong}: ${renderMessage(inject.message, { region: inject.region ?? null, ...(inject.observed ?? {}) })}`
 		: `Inject${inject.channel ? ` (${inject.channel})` : ''}: ${inject.message}`;
+}
+
+/** Where a rehearsal stands, for the banner every reader of the run sees: the clock and the injects so far, never the ones to come. */
+export interface RehearsalStatus {
+	scenario: { id: string; title: string; runbook: string; durationMinutes: number };
+	elapsedMs: number;
+	ended: boolean;
+	injects: Array<{ at: number; clock: string; text: string }>;
+	injectsTotal: number;
+}
+
+/**
+ * The rehearsal's state `elapsedMs` after its start: the injects fired so far, as plain text.
+ *
+ * @example
+ * rehearsalStatus(scenario, 150_000, false).injects.map((i) => i.clock) // → ['+00:00', '+02:00']
+ */
+export function rehearsalStatus(scenario: Scenario, elapsedMs: number, ended: boolean): RehearsalStatus {
+	return {
+		scenario: { id: scenario.id, title: scenario.title, runbook: scenario.runbook, durationMinutes: scenario.durationMinutes },
+		elapsedMs: Math.max(0, elapsedMs),
+		ended,
+		injects: firedInjects(scenario, elapsedMs).map(({ inject }) => ({ at: inject.at * 1000, clock: clock(inject.at * 1000), text: injectText(inject, 'text') })),
+		injectsTotal: scenario.injects.length,
+	};
 }
 
 /**

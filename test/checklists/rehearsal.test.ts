@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractChecklist } from '../../src/checklists/extract.ts';
-import { actionResults, afterActionReport, firedInjects, meaningfulAt, scriptedOutcome, type RehearsalEvent } from '../../src/checklists/rehearsal.ts';
+import { actionResults, afterActionReport, firedInjects, meaningfulAt, rehearsalStatus, scriptedOutcome, type RehearsalEvent } from '../../src/checklists/rehearsal.ts';
 import { parseScenario, scenarioSchema } from '../../src/checklists/scenario.ts';
 import { root } from '../support/site.ts';
 
@@ -231,5 +231,20 @@ describe('a report while the rehearsal is under way, on an injected clock', () =
 		expect(report).toContain('- Comms: Post the update (`comms`), due by +8m');
 		expect(report).not.toContain('us-east-2 fullest'); // the +4m inject has not fired
 		expect(report).not.toMatch(/\| facilitator \|/);
+	});
+});
+
+describe('rehearsalStatus', () => {
+	it('gives the clock and the injects fired so far in plain text, never the ones to come', () => {
+		const clock = new FakeClock();
+		clock.advance(150_000);
+		const status = rehearsalStatus(scenario, clock.now, false);
+		expect(status).toMatchObject({ scenario: { id: 'drill', title: 'Drill' }, elapsedMs: 150_000, ended: false, injectsTotal: 4 });
+		expect(status.injects).toEqual([
+			{ at: 0, clock: '+00:00', text: 'Inject (participant report): My terminal closed.' },
+			{ at: 120_000, clock: '+02:00', text: 'Inject: workspace-restarts turns warn: 2 restarts in 10 minutes' },
+		]);
+		clock.advance(10 * 60_000);
+		expect(rehearsalStatus(scenario, clock.now, true).injects.map((i) => i.clock)).toEqual(['+00:00', '+02:00', '+04:00', '+06:00']);
 	});
 });
