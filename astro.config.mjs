@@ -8,6 +8,8 @@ import { unified } from '@astrojs/markdown-remark';
 import starlightLinksValidator from 'starlight-links-validator';
 import remarkChecklist, { remarkImportsOnly } from './src/checklists/remark-checklist.ts';
 import { HANDBOOK_SITE } from './src/site.ts';
+import { rehypeTableRegion } from './src/components/table-region.ts';
+import { rehypeTaskLabels } from './src/components/task-labels.ts';
 
 /** @param {string} name */
 const component = (name) => fileURLToPath(new URL(`./src/components/${name}.astro`, import.meta.url));
@@ -30,15 +32,18 @@ export default defineConfig({
 			remarkPlugins: plain
 				? [[remarkImportsOnly, { Check: component('Plain'), Field: component('Plain') }]]
 				: [[remarkChecklist, { Check: component('Check'), Field: component('Field'), ChecklistItem: component('ChecklistItem') }]],
+			// Wide tables scroll in a named region a keyboard reaches; task checkboxes carry their item's text.
+			rehypePlugins: plain ? [] : [rehypeTableRegion, rehypeTaskLabels],
 		}),
 	},
 	integrations: [
 		starlight({
 			title: 'Workshop Handbook',
 			description: 'Guides, executable checklists and incident runbooks for the monthly stress-test workshops on ai.coder.com.',
-			customCss: ['./src/styles/checklist.css'],
+			// layers.css first: it fixes the cascade layer order before any layered rule appears.
+			customCss: ['./src/styles/layers.css', './src/styles/checklist.css', './src/styles/table-region.css'],
 			// Checklist pages (frontmatter `checklist:`) get the run bar above their content.
-			components: plain ? {} : { MarkdownContent: './src/components/MarkdownContent.astro', Banner: './src/components/RehearsalBanner.astro' },
+			components: plain ? {} : { MarkdownContent: './src/components/MarkdownContent.astro', Banner: './src/components/RehearsalBanner.astro', Search: './src/components/Search.astro' },
 			lastUpdated: false,
 			plugins: [
 				starlightLinksValidator({

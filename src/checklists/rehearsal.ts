@@ -73,6 +73,11 @@ export interface ReportOptions {
 	startedAt?: Date;
 	/** When it ended, in ms after the start; default the `end` event, else the last event. */
 	endedAt?: number;
+	/**
+	 * Now, in ms after the start, for a rehearsal still under way (no `end` event): actions not yet
+	 * due are pending rather than missed, and only the injects fired by now are listed.
+	 */
+	now?: number;
 }
 
 /** An expected action and how the team did on it. */
@@ -83,7 +88,32 @@ export interface ActionResult {
 	by: number | null;
 	/** When it was done, ms after the start; null when it was not (or was undone). */
 	doneAt: number | null;
-	result: 'on time' | 'late' | 'done' | 'missed';
+	/** When the action became meaningful, ms after the start: the first inject it answers. */
+	meaningfulAt: number;
+	/** When it was done before that, which does not count (e.g. a "Run all" at +0:01); else null. */
+	earlyAt: number | null;
+	/** `pending`: not done yet, and the rehearsal still runs and the target has not passed. */
+	result: 'on time' | 'late' | 'done' | 'missed' | 'pending';
+}
+
+/** Where a rehearsal stands: still under way at `elapsed` ms, or ended then. */
+export interface RehearsalClock {
+	elapsed: number;
+	ended: boolean;
+}
+
+/**
+ * When an expected action starts to mean something, in ms after the start: the first inject on
+ * the check its item binds (running it before that only sees the healthy state), else the first
+ * inject of the scenario (the incident has not begun before it).
+ *
+ * @example
+ * meaningfulAt(scenario, 'provisioner-queue') // → 180_000 when its first inject is at +3m
+ */
+export function meaningfulAt(scenario: Scenario, checkId: string | null): number {
+	const ats = (checkId ? scenario.injects.filter((i) => i.check === checkId) : []).map((i) => i.at);
+	const all = scenario.injects.map((i) => i.at);
+	return Math.min(...(ats.length ? ats : all)) * 1000;
 }
 
 /** "4m 05s" for a duration in milliseconds. */
@@ -105,22 +135,77 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 
 /**
  * How the team did on each expected action: done by ticking its item (the last tick counts; an
- * untick undoes it) or, for an item bound to a check, by running that check.
+ * untick undoes it), recording its field or, for an item bound to a check, running that check;
+ * only what happens once the action is meaningful counts (see `meaningfulAt`). While the
+ * rehearsal runs (`clock.ended` false), an action not done whose target has not passed is
+ * `pending`, not `missed`.
+ *
+ * @example
+ * actionResults(scenario, [{ at: 1000, type: 'check', checkId: 'provisioner-queue', region: null, status: 'pass' }], items, { elapsed: 2000, ended: false })
+ * // → [{ item: 'provisioner-queue', doneAt: null, earlyAt: 1000, result: 'pending', … }]
  */
-export function actionResults(scenario: Scenario, events: readonly RehearsalEvent[], items: readonly ChecklistItem[] = []): ActionResult[] {
+export function actionResults(scenario: Scenario, events: readonly RehearsalEvent[], items: readonly ChecklistItem[] = [], clock: RehearsalClock = { elapsed: Infinity, ended: true }): ActionResult[] {
 	const sorted = [...events].sort((a, b) => a.at - b.at);
 	return scenario.expectedActions.map(({ item, by }) => {
 		const found = items.find((i) => i.id === item);
-		const checkId = found?.checkId ?? null;
+		// Without the runbook's items, an item id that is a scripted check's id is bound to it (ids default to the check id).
+		const checkId = found ? found.checkId : scenario.injects.some((i) => i.check === item) ? item : null;
+		const from = meaningfulAt(scenario, checkId);
 		let doneAt: number | null = null;
+		let earlyAt: number | null = null;
 		for (const e of sorted) {
-			if (e.type === 'tick' && e.itemId === item) doneAt = e.checked ? (doneAt ?? e.at) : null;
-			else if (e.type === 'field' && e.itemId === item && e.value.trim() !== '') doneAt ??= e.at;
-			else if (e.type === 'check' && checkId && e.checkId === checkId) doneAt ??= e.at;
+			const counts = e.at >= from;
+			if (e.type === 'tick' && e.itemId === item) {
+				if (!e.checked) doneAt = null;
+				else if (counts) doneAt ??= e.at;
+				else earlyAt ??= e.at;
+			} else if ((e.type === 'field' && e.itemId === item && e.value.trim() !== '') || (e.type === 'check' && checkId && e.checkId === checkId)) {
+				if (counts) doneAt ??= e.at;
+				else earlyAt ??= e.at;
+			}
 		}
-		const result: ActionResult['result'] = doneAt === null ? 'missed' : by === null ? 'done' : doneAt <= by * 1000 ? 'on time' : 'late';
-		return { item, text: found?.text ?? item, by, doneAt, result };
+		const due = by === null || clock.ended ? clock.ended : clock.elapsed > by * 1000;
+		const result: ActionResult['result'] = doneAt === null ? (due ? 'missed' : 'pending') : by === null ? 'done' : doneAt <= by * 1000 ? 'on time' : 'late';
+		return { item, text: found?.text ?? item, by, doneAt, meaningfulAt: from, earlyAt: doneAt === null ? earlyAt : null, result };
 	});
+}
+
+/** Who delivers an inject in the report: the scenario (and its channel), never a person. */
+function injectSource(scenario: Scenario, inject: Inject): string {
+	return `scenario ${scenario.id}${inject.channel ? ` (${inject.channel})` : inject.check ? ' (scripted check)' : ''}`;
+}
+
+/** What an inject says, as one line of Markdown (or of plain text, for the rehearsal banner). */
+export function injectText(inject: Inject, format: 'markdown' | 'text' = 'markdown'): string {
+	const [code, strong] = format === 'markdown' ? ['`', '**'] : ['', ''];
+	return inject.check
+		? `Inject: ${code}${inject.check}${code}${inject.region ? ` in ${inject.region}` : ''} turns ${strong}${inject.status}${strong}: ${renderMessage(inject.message, { region: inject.region ?? null, ...(inject.observed ?? {}) })}`
+		: `Inject${inject.channel ? ` (${inject.channel})` : ''}: ${inject.message}`;
+}
+
+/** Where a rehearsal stands, for the banner every reader of the run sees: the clock and the injects so far, never the ones to come. */
+export interface RehearsalStatus {
+	scenario: { id: string; title: string; runbook: string; durationMinutes: number };
+	elapsedMs: number;
+	ended: boolean;
+	injects: Array<{ at: number; clock: string; text: string }>;
+	injectsTotal: number;
+}
+
+/**
+ * The rehearsal's state `elapsedMs` after its start: the injects fired so far, as plain text.
+ *
+ * @example
+ * rehearsalStatus(scenario, 150_000, false).injects.map((i) => i.clock) // → ['+00:00', '+02:00']
+ */
+export function rehearsalStatus(scenario: Scenario, elapsedMs: number, ended: boolean): RehearsalStatus {
+	return {
+		scenario: { id: scenario.id, title: scenario.title, runbook: scenario.runbook, durationMinutes: scenario.durationMinutes },
+		elapsedMs: Math.max(0, elapsedMs),
+		ended,
+		injects: firedInjects(scenario, elapsedMs).map(({ inject }) => ({ at: inject.at * 1000, clock: clock(inject.at * 1000), text: injectText(inject, 'text') })),
+		injectsTotal: scenario.injects.length,
+	};
 }
 
 /**
@@ -134,10 +219,12 @@ export function actionResults(scenario: Scenario, events: readonly RehearsalEven
  */
 export function afterActionReport(scenario: Scenario, events: readonly RehearsalEvent[], options: ReportOptions = {}): string {
 	const sorted = [...events].sort((a, b) => a.at - b.at);
-	const end = options.endedAt ?? sorted.find((e) => e.type === 'end')?.at ?? sorted.at(-1)?.at ?? 0;
+	const endEvent = sorted.find((e) => e.type === 'end')?.at;
+	const ended = endEvent !== undefined || options.endedAt !== undefined || options.now === undefined;
+	const end = options.endedAt ?? endEvent ?? options.now ?? sorted.at(-1)?.at ?? 0;
 	const items = options.items ?? [];
 	const textOf = (id: string) => items.find((i) => i.id === id)?.text ?? id;
-	const results = actionResults(scenario, sorted, items);
+	const results = actionResults(scenario, sorted, items, { elapsed: end, ended });
 	const fired = firedInjects(scenario, end);
 	const firstInject = fired[0]?.inject.at ?? 0;
 	const done = results.filter((r) => r.doneAt !== null);
@@ -149,18 +236,17 @@ export function afterActionReport(scenario: Scenario, events: readonly Rehearsal
 	out.push(`| Scenario | \`${scenario.id}\` |`);
 	out.push(`| Runbook | [${scenario.runbook}](${scenario.runbook}) |`);
 	if (options.startedAt) out.push(`| Started | ${options.startedAt.toISOString()} |`);
-	out.push(`| Duration | ${duration(end)} (planned ${scenario.durationMinutes} min) |`);
+	out.push(ended ? `| Duration | ${duration(end)} (planned ${scenario.durationMinutes} min) |` : `| Elapsed | ${duration(end)} of ${scenario.durationMinutes} min planned: still under way |`);
 	out.push(`| Injects delivered | ${fired.length} of ${scenario.injects.length} |`);
-	out.push(`| Expected actions | ${done.length} of ${results.length} done, ${onTime.length} on time |`, '');
+	const pending = results.filter((r) => r.result === 'pending');
+	out.push(`| Expected actions | ${done.length} of ${results.length} done, ${onTime.length} on time${pending.length ? `, ${pending.length} pending` : ''} |`, '');
 
 	out.push('## Timeline', '', '| Time | Event | By |', '| --- | --- | --- |');
 	const rows: Array<{ at: number; order: number; text: string; by: string }> = fired.map(({ inject }, i) => ({
 		at: inject.at * 1000,
 		order: i,
-		text: inject.check
-			? `Inject: \`${inject.check}\`${inject.region ? ` in ${inject.region}` : ''} turns **${inject.status}**: ${renderMessage(inject.message, { region: inject.region ?? null, ...(inject.observed ?? {}) })}`
-			: `Inject${inject.channel ? ` (${inject.channel})` : ''}: ${inject.message}`,
-		by: 'facilitator',
+		text: injectText(inject),
+		by: injectSource(scenario, inject),
 	}));
 	sorted.forEach((e, i) => {
 		const order = fired.length + i;
@@ -179,15 +265,21 @@ export function afterActionReport(scenario: Scenario, events: readonly Rehearsal
 	out.push('## Time to each expected action', '', `Times are from the start of the rehearsal; the first inject came at ${clock(firstInject * 1000)}.`, '');
 	out.push('| Expected action | Target | Done at | After the first inject | Result |', '| --- | --- | --- | --- | --- |');
 	for (const r of results) {
-		out.push(`| ${cell(r.text)} (\`${r.item}\`) | ${r.by === null ? '—' : formatOffset(r.by)} | ${r.doneAt === null ? '—' : clock(r.doneAt)} | ${r.doneAt === null ? '—' : duration(Math.max(0, r.doneAt - firstInject * 1000))} | ${r.result} |`);
+		const early = r.earlyAt === null ? '' : ` (at ${clock(r.earlyAt)}, before its inject at ${clock(r.meaningfulAt)}: not counted)`;
+		out.push(`| ${cell(r.text)} (\`${r.item}\`) | ${r.by === null ? '—' : formatOffset(r.by)} | ${r.doneAt === null ? '—' : clock(r.doneAt)} | ${r.doneAt === null ? '—' : duration(Math.max(0, r.doneAt - firstInject * 1000))} | ${r.result}${early} |`);
 	}
 	out.push('');
 
 	out.push('## Missed actions', '');
 	const missed = results.filter((r) => r.result === 'missed');
-	if (missed.length === 0) out.push('None: every expected action was taken.');
+	if (missed.length === 0) out.push(pending.length ? 'None so far.' : 'None: every expected action was taken.');
 	for (const r of missed) out.push(`- ${r.text} (\`${r.item}\`)${r.by === null ? '' : `, expected by ${formatOffset(r.by)}`}`);
 	out.push('');
+	if (pending.length) {
+		out.push('## Pending actions', '', 'Not due yet: the rehearsal is still under way.', '');
+		for (const r of pending) out.push(`- ${r.text} (\`${r.item}\`)${r.by === null ? '' : `, due by ${formatOffset(r.by)}`}`);
+		out.push('');
+	}
 
 	out.push('## Discussion questions', '');
 	scenario.discussionQuestions.forEach((q, i) => out.push(`${i + 1}. ${q}`));

@@ -104,7 +104,7 @@ export class RunService {
 			else if (e.action === 'run.decide') events.push({ at, type: 'decision', text: `${e.target}${detail.note ? `: ${detail.note}` : ''}`, actor: e.actor });
 			else if (e.action === 'run.sign-off') events.push({ at, type: 'end', actor: e.actor });
 		}
-		return afterActionReport(scenario, events, { items: this.checklist(run.checklist).items, startedAt: new Date(start) });
+		return afterActionReport(scenario, events, { items: this.checklist(run.checklist).items, startedAt: new Date(start), now: this.#now().getTime() - start });
 	}
 
 	checklist(id: string): ChecklistPage {

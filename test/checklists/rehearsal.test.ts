@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractChecklist } from '../../src/checklists/extract.ts';
-import { actionResults, afterActionReport, firedInjects, scriptedOutcome, type RehearsalEvent } from '../../src/checklists/rehearsal.ts';
+import { actionResults, afterActionReport, firedInjects, meaningfulAt, rehearsalStatus, scriptedOutcome, type RehearsalEvent } from '../../src/checklists/rehearsal.ts';
 import { parseScenario, scenarioSchema } from '../../src/checklists/scenario.ts';
 import { root } from '../support/site.ts';
 
@@ -121,16 +121,16 @@ describe('afterActionReport', () => {
 
 | Time | Event | By |
 | --- | --- | --- |
-| +00:00 | Inject (participant report): My terminal closed. | facilitator |
+| +00:00 | Inject (participant report): My terminal closed. | scenario drill (participant report) |
 | +01:35 | Ran \`node-ephemeral-storage\` in us-east-2: pass | on-call |
-| +02:00 | Inject: \`workspace-restarts\` turns **warn**: 2 restarts in 10 minutes | facilitator |
+| +02:00 | Inject: \`workspace-restarts\` turns **warn**: 2 restarts in 10 minutes | scenario drill (scripted check) |
 | +02:40 | Ran \`workspace-restarts\`: warn | on-call |
 | +03:00 | Ticked: IC: Declare the incident (\`declare\`) | ic |
-| +04:00 | Inject: \`node-ephemeral-storage\` in us-east-2 turns **fail**: us-east-2 fullest at 91% | facilitator |
+| +04:00 | Inject: \`node-ephemeral-storage\` in us-east-2 turns **fail**: us-east-2 fullest at 91% | scenario drill (scripted check) |
 | +04:00 | Ticked: On-call: Cordon the node (\`cordon\`) | on-call |
 | +04:30 | Unticked: On-call: Cordon the node (\`cordon\`) | on-call |
 | +05:15 | Decision: Drain ip-10-0-3-17 \\| after pushes | ic |
-| +06:00 | Inject: \`workspace-restarts\` turns **fail**: 9 restarts in 10 minutes | facilitator |
+| +06:00 | Inject: \`workspace-restarts\` turns **fail**: 9 restarts in 10 minutes | scenario drill (scripted check) |
 | +06:15 | Rehearsal ended |  |
 
 ## Time to each expected action
@@ -179,5 +179,72 @@ Fill in the corrective action, owner and due date in the hot wash; add a row for
 		const report = afterActionReport(shipped, [{ at: 30 * 60_000, type: 'end' }]);
 		expect(report).toContain(`| Injects delivered | ${shipped.injects.length} of ${shipped.injects.length} |`);
 		for (const a of shipped.expectedActions) expect(report).toContain(`- ${a.item} (\`${a.item}\`)`);
+	});
+});
+
+describe('a report while the rehearsal is under way, on an injected clock', () => {
+	const clock = new FakeClock();
+
+	it('marks actions not yet due as pending, and as missed only once their target has passed', () => {
+		clock.now = 2 * 60_000; // +2m: comms is due at +8m, cordon has no target
+		const at2 = actionResults(scenario, [], items, { elapsed: clock.now, ended: false });
+		expect(at2.map((r) => [r.item, r.result])).toEqual([
+			['workspace-restarts', 'pending'],
+			['declare', 'pending'],
+			['cordon', 'pending'],
+			['comms', 'pending'],
+		]);
+		clock.advance(4 * 60_000); // +6m: the +3m and +5m targets have passed
+		const at6 = actionResults(scenario, [], items, { elapsed: clock.now, ended: false });
+		expect(at6.map((r) => [r.item, r.result])).toEqual([
+			['workspace-restarts', 'missed'],
+			['declare', 'missed'],
+			['cordon', 'pending'],
+			['comms', 'pending'],
+		]);
+		// Once it has ended, nothing is pending any more.
+		expect(actionResults(scenario, [], items, { elapsed: clock.now, ended: true }).map((r) => r.result)).toEqual(['missed', 'missed', 'missed', 'missed']);
+	});
+
+	it('counts a check run only after the inject that made it meaningful: a Run all at +0:01 credits nothing', () => {
+		expect(meaningfulAt(scenario, 'workspace-restarts')).toBe(120_000);
+		expect(meaningfulAt(scenario, null)).toBe(0);
+		const runAll: RehearsalEvent = { at: 1000, type: 'check', checkId: 'workspace-restarts', region: null, status: 'pass', actor: 'ic' };
+		const [early] = actionResults(scenario, [runAll], items, { elapsed: 60_000, ended: false });
+		expect(early).toMatchObject({ item: 'workspace-restarts', doneAt: null, earlyAt: 1000, meaningfulAt: 120_000, result: 'pending' });
+		const [late] = actionResults(scenario, [runAll], items, { elapsed: 4 * 60_000, ended: false });
+		expect(late).toMatchObject({ doneAt: null, result: 'missed' });
+		const again: RehearsalEvent = { ...runAll, at: 150_000, status: 'warn' };
+		const [done] = actionResults(scenario, [runAll, again], items, { elapsed: 4 * 60_000, ended: false });
+		expect(done).toMatchObject({ doneAt: 150_000, earlyAt: null, result: 'on time' });
+	});
+
+	it('says it is under way, lists only the injects so far, pending actions apart, and names the early run', () => {
+		const events: RehearsalEvent[] = [{ at: 1000, type: 'check', checkId: 'workspace-restarts', region: null, status: 'pass', actor: 'ic' }];
+		const report = afterActionReport(scenario, events, { items, now: 2 * 60_000 + 5000 });
+		expect(report).toContain('| Elapsed | 2m 05s of 20 min planned: still under way |');
+		expect(report).toContain('| Injects delivered | 2 of 4 |');
+		expect(report).toContain('| Expected actions | 0 of 4 done, 0 on time, 4 pending |');
+		expect(report).toContain('| On-call: Confirm the restarts (`workspace-restarts`) | +3m | — | — | pending (at +00:01, before its inject at +02:00: not counted) |');
+		expect(report).toMatch(/## Missed actions\n\nNone so far\./);
+		expect(report).toContain('## Pending actions');
+		expect(report).toContain('- Comms: Post the update (`comms`), due by +8m');
+		expect(report).not.toContain('us-east-2 fullest'); // the +4m inject has not fired
+		expect(report).not.toMatch(/\| facilitator \|/);
+	});
+});
+
+describe('rehearsalStatus', () => {
+	it('gives the clock and the injects fired so far in plain text, never the ones to come', () => {
+		const clock = new FakeClock();
+		clock.advance(150_000);
+		const status = rehearsalStatus(scenario, clock.now, false);
+		expect(status).toMatchObject({ scenario: { id: 'drill', title: 'Drill' }, elapsedMs: 150_000, ended: false, injectsTotal: 4 });
+		expect(status.injects).toEqual([
+			{ at: 0, clock: '+00:00', text: 'Inject (participant report): My terminal closed.' },
+			{ at: 120_000, clock: '+02:00', text: 'Inject: workspace-restarts turns warn: 2 restarts in 10 minutes' },
+		]);
+		clock.advance(10 * 60_000);
+		expect(rehearsalStatus(scenario, clock.now, true).injects.map((i) => i.clock)).toEqual(['+00:00', '+02:00', '+04:00', '+06:00']);
 	});
 });
