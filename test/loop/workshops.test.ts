@@ -1,0 +1,81 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { percentile, summarizeWorkshop } from '../../src/records/workshop-summary.ts';
+import { RequestError } from '../../src/server/runs.ts';
+import { WorkshopService } from '../../src/server/workshops.ts';
+import { Store } from '../../src/store/store.ts';
+
+let now = new Date('2026-12-01T16:00:00Z');
+const stores: Store[] = [];
+function service() {
+	const store = new Store(mkdtempSync(join(tmpdir(), 'handbook-loop-')), { now: () => now });
+	stores.push(store);
+	return new WorkshopService(store, { now: () => now });
+}
+afterEach(() => {
+	for (const s of stores.splice(0)) s.close();
+	now = new Date('2026-12-01T16:00:00Z');
+});
+const refusal = (fn: () => unknown) => {
+	try {
+		fn();
+	} catch (err) {
+		return err as RequestError;
+	}
+	throw new Error('expected a refusal');
+};
+const help = { workshop: '2026-12', github: 'octo', workspace: 'ws', region: 'us-east-2', description: 'stuck', error: null };
+
+describe('the workshop code', () => {
+	it('expires after its minutes with a message a participant understands', () => {
+		const w = service();
+		const { code, closesAt } = w.open('2026-12', 'Dana', 90);
+		expect(closesAt).toBe('2026-12-01T17:30:00.000Z');
+		expect(() => w.requestHelp({ ...help, code })).not.toThrow();
+		now = new Date('2026-12-01T17:30:00Z');
+		const err = refusal(() => w.requestHelp({ ...help, code }));
+		expect(err.status).toBe(403);
+		expect(err.message).toMatch(/no longer open.*Ask a facilitator/);
+		expect(w.summary('2026-12').help.requests).toBe(1);
+	});
+
+	it('never uses look-alike characters', () => {
+		const w = service();
+		for (let i = 0; i < 50; i++) expect(w.open('2026-12', 'Dana').code).toMatch(/^[A-HJ-NP-Z2-9]{6}$/);
+	});
+});
+
+describe('help resolution times', () => {
+	it('keep created, claimed and resolved, and give the median and p90', () => {
+		const w = service();
+		const { code } = w.open('2026-12', 'Dana');
+		const ids = [3, 5, 10, 20].map((minutes) => {
+			const { id } = w.requestHelp({ ...help, code });
+			return { id, minutes };
+		});
+		const start = now.getTime();
+		for (const { id, minutes } of ids) {
+			now = new Date(start + 60_000);
+			w.actOnHelp(id, { action: 'claim', resolution: null }, 'Helper');
+			now = new Date(start + minutes * 60_000);
+			w.actOnHelp(id, { action: 'resolve', resolution: null }, 'Helper');
+		}
+		const h = w.records.help(ids[0]!.id);
+		expect(h).toMatchObject({ createdAt: '2026-12-01T16:00:00.000Z', claimedAt: '2026-12-01T16:01:00.000Z', resolvedAt: '2026-12-01T16:03:00.000Z', claimedBy: 'Helper' });
+		expect(w.summary('2026-12').help).toEqual({ requests: 4, open: 0, resolved: 4, medianMinutes: 5, p90Minutes: 20 });
+	});
+});
+
+describe('summarizeWorkshop', () => {
+	it('gives nulls, not zeros, for what nobody answered', () => {
+		expect(summarizeWorkshop('2026-12', [], [], [])).toMatchObject({ feedback: { responses: 0, satisfaction: null, completion: null }, help: { medianMinutes: null }, incidents: { longestMinutes: null } });
+	});
+
+	it('takes the nearest-rank percentile', () => {
+		expect(percentile([1, 2, 3, 4], 50)).toBe(2);
+		expect(percentile([4, 1, 3, 2, 10, 9, 8, 7, 6, 5], 90)).toBe(9);
+		expect(percentile([], 90)).toBeNull();
+	});
+});
