@@ -79,3 +79,20 @@ describe('summarizeWorkshop', () => {
 		expect(percentile([], 90)).toBeNull();
 	});
 });
+
+describe('participantMessages', async () => {
+	const { participantMessages } = await import('../../src/records/participant-messages.ts');
+	const { readFileSync } = await import('node:fs');
+	it('takes the text blocks under Communication → Participants only', () => {
+		const md = ['## Mitigation', '', '```text', 'not this', '```', '', '## Communication', '', '### Internal', '', '```text', 'internal', '```', '', '### Participants', '', '```text', 'We are on it.', 'Next update at $NEXT.', '```', '', '```text', 'Fixed.', '```', '', '## After the incident', '', '```text', 'nor this', '```'].join('\n');
+		expect(participantMessages(md)).toEqual(['We are on it.\nNext update at $NEXT.', 'Fixed.']);
+	});
+
+	it('finds the templates of every runbook and of the incident response page', () => {
+		for (const page of ['image-pull-failure', 'ai-gateway-auth-failure', 'index']) {
+			const found = participantMessages(readFileSync(`src/content/docs/incidents/${page}.mdx`, 'utf8'));
+			expect(found.length, page).toBeGreaterThanOrEqual(2);
+			for (const t of found) expect(t).not.toMatch(/^\[\$?SEVERITY|^\[P\d\]/);
+		}
+	});
+});
