@@ -52,12 +52,23 @@ export function savedCode(workshop: string): string {
 	}
 }
 
+/** Remembers the code that worked, and tells the other form on the page (so it is typed once). */
 export function saveCode(workshop: string, code: string): void {
 	try {
 		localStorage.setItem(codeKey, JSON.stringify({ workshop, code }));
 	} catch {
 		// Storage off: the participant types the code again next time.
 	}
+	window.dispatchEvent(new CustomEvent('hb:workshop-code', { detail: { workshop, code } }));
+}
+
+/** Fills `input` with the code this browser typed for `workshop`, now and whenever another form saves one, unless it holds one. */
+export function fillCode(input: HTMLInputElement, workshop: string): void {
+	input.value ||= savedCode(workshop);
+	window.addEventListener('hb:workshop-code', (e) => {
+		const d = (e as CustomEvent<{ workshop: string; code: string }>).detail;
+		if (d.workshop === workshop && !input.value.trim()) input.value = d.code;
+	});
 }
 
 /** Reads a JSON value from localStorage, or the fallback. */
