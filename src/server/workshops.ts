@@ -124,14 +124,11 @@ export const helpActionInput = z.strictObject({ action: z.enum(['claim', 'resolv
  */
 export function validateBody<T>(data: unknown, schema: z.ZodType<T>): T {
 	if (data && typeof data === 'object') {
-		const walk = (obj: Record<string, unknown>, prefix: string) => {
-			for (const [k, v] of Object.entries(obj)) {
-				if (typeof v === 'string' && fieldLimits[k] !== undefined && v.length > fieldLimits[k]!) {
-					throw new RequestError(413, `${prefix}${k} is too long: at most ${fieldLimits[k]} characters (got ${v.length})`);
-				}
+		for (const [k, v] of Object.entries(data)) {
+			if (typeof v === 'string' && fieldLimits[k] !== undefined && v.length > fieldLimits[k]!) {
+				throw new RequestError(413, `${k} is too long: at most ${fieldLimits[k]} characters (got ${v.length})`);
 			}
-		};
-		walk(data as Record<string, unknown>, '');
+		}
 	}
 	const parsed = schema.safeParse(data);
 	if (!parsed.success) throw new RequestError(400, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));

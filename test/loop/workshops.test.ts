@@ -96,3 +96,38 @@ describe('participantMessages', async () => {
 		}
 	});
 });
+
+describe('issueDrafts', async () => {
+	const { issueDrafts, issuesGh } = await import('../../src/records/retro-issues.ts');
+	const { validateRetro } = await import('../../src/records/retro.ts');
+	it('drafts open actions without an issue and follow-ups only, offline', () => {
+		const w = service();
+		const { code } = w.open('2026-12', 'Dana');
+		const p1 = w.declare({ workshop: '2026-12', severity: 'P1', title: "Gateway 401s: it's the key", runbook: '/incidents/ai-gateway-auth-failure/', commander: 'Sam', run: null, note: null }, 'Dana');
+		w.resolve(p1.id, null, 'Dana');
+		const p2 = w.declare({ workshop: '2026-12', severity: 'P2', title: 'One template slow', runbook: null, commander: null, run: null, note: null }, 'Dana');
+		w.resolve(p2.id, null, 'Dana');
+		const { id } = w.requestHelp({ ...help, code, description: 'Uses ``` fences', error: 'E1' });
+		w.actOnHelp(id, { action: 'resolve', resolution: 'restarted', followUp: true }, 'Helper');
+		w.requestHelp({ ...help, code });
+		const retro = validateRetro(
+			{
+				workshop: '2026-12',
+				actions: [
+					{ title: 'Raise provisioners to 12', owner: 'Ops', due: '2026-12-20', horizon: 'next-workshop' },
+					{ title: 'Already tracked', horizon: 'later', issue: 'https://github.com/o/r/issues/1' },
+					{ title: 'Done one', horizon: 'later', status: 'done' },
+				],
+			},
+			'x.mdx',
+		);
+		const drafts = issueDrafts({ workshop: '2026-12', site: 'https://h.example/', retro, incidents: w.records.incidents('2026-12'), help: w.records.helpRequests('2026-12') });
+		expect(drafts.map((d) => d.title)).toEqual(['[2026-12] Raise provisioners to 12', "[2026-12] P1 incident: Gateway 401s: it's the key", '[2026-12] Participant help: Uses ``` fences']);
+		expect(drafts[0]!.labels).toEqual(['workshop-2026-12', 'action-item', 'next-workshop']);
+		expect(drafts[1]!.body).toContain('- Runbook: https://h.example/incidents/ai-gateway-auth-failure/');
+		// A fence inside the participant's text cannot close the block around it.
+		expect(drafts[2]!.body).toContain('````text\nUses ``` fences\n````');
+		expect(drafts[2]!.body).not.toContain('octo');
+		expect(issuesGh(drafts)).toContain(`--title '[2026-12] P1 incident: Gateway 401s: it'\\''s the key'`);
+	});
+});
