@@ -273,7 +273,11 @@ export class WorkshopService {
 	// --- incidents ---
 
 	declare(input: z.output<typeof incidentInput>, actor: string): Incident {
-		if (input.run) this.#store.run(input.run);
+		if (input.run) {
+			// A rehearsal's incidents are scripted: they must not count in the month's record.
+			const run = this.#store.run(input.run);
+			if (run.scenario) throw new RequestError(409, `run ${run.id} is a rehearsal (scenario ${run.scenario}): the incident log records real incidents only`);
+		}
 		const inc = this.records.createIncident({
 			workshop: input.workshop,
 			severity: input.severity,

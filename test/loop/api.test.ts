@@ -276,6 +276,14 @@ describe('incidents', () => {
 		expect(one.body.timeline.map((t: { kind: string }) => t.kind)).toEqual(['update', 'update', 'note', 'update', 'update']);
 	});
 
+	it('refuse to link a rehearsal run: scripted incidents do not count', async () => {
+		const rehearsal = await asFacilitator('/api/runs', { json: { scenario: 'image-pull-failure', workshop: month } });
+		expect(rehearsal.status).toBe(201);
+		const r = await asFacilitator('/api/incidents', { json: { workshop: month, severity: 'P2', title: 'scripted', run: rehearsal.body.run.id } });
+		expect(r.status).toBe(409);
+		expect(r.body.error).toMatch(/is a rehearsal \(scenario image-pull-failure\)/);
+	});
+
 	it('merge the linked run\'s ticks into the timeline', async () => {
 		const run = await asFacilitator('/api/runs', { json: { checklist: 'rb-image-pull', workshop: month } });
 		expect(run.status).toBe(201);
