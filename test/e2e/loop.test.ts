@@ -84,6 +84,7 @@ describe('the workshop loop on a phone', () => {
 		await item.locator('button[data-action=claim]').click();
 		await expect.poll(() => item.innerText(), patience).toMatch(/Helper Hana is on it/);
 		await expect.poll(() => guide.locator('hb-help-form .hb-loop__list li').first().innerText(), patience).toMatch(/^A helper is on it/);
+		await item.locator('input[data-follow-up]').check();
 		await item.locator('button[data-action=resolve]').click();
 		await expect.poll(() => item.count(), patience).toBe(0);
 		expect(await board.locator('hb-workshop-board [data-help-count]').innerText()).toBe('(0 open, 1 resolved)');
@@ -153,6 +154,9 @@ describe('the workshop loop on a phone', () => {
 		expect(stored.incidents).toHaveLength(1);
 		expect(stored.incidents[0]).toMatchObject({ severity: 'P1', commander: 'Ian', runbook: '/incidents/image-pull-failure/', status: 'resolved', declaredBy: 'Helper Hana' });
 		expect(stored.incidents[0].updates[1]).toMatchObject({ status: 'identified', message });
+		expect(stored.incidents[0].followUp).toBe(true);
+		const help = await (await helperContext.request.get(`${server.url}/api/help?workshop=${month}`)).json();
+		expect(help.help[0]).toMatchObject({ github: 'phone-pat', state: 'resolved', resolvedBy: 'Helper Hana', followUp: true });
 	});
 
 	it('had no script errors on any page', () => {
