@@ -2,7 +2,7 @@
 // The handbook CLI (`npx handbook …`). Node 24 runs this TypeScript file directly.
 import { ConfigError, loadConfig } from '../src/checks/load-config.ts';
 import { checksList, checksRun, exitCodes, UsageError } from '../src/cli/checks.ts';
-import { calendar, retroNew } from '../src/cli/records.ts';
+import { calendar, retroIssues, retroNew } from '../src/cli/records.ts';
 import { kinds } from '../src/checks/kinds/index.ts';
 import { createApp } from '../src/server/app.ts';
 import { StoreUnavailableError } from '../src/store/store.ts';
@@ -25,6 +25,9 @@ const usage = `Usage: handbook <command> [options]
   retro new <month> [--env ID] [--out FILE] [--force] [--from ISO --to ISO] [--no-prometheus]
       Writes the workshop's retrospective page (src/content/docs/records/retros/<month>.mdx),
       prefilled from its stored runs and Prometheus; what they cannot know is left to fill.
+  retro issues <month> [--format markdown|json|gh] [--site URL] [--page FILE]
+      A GitHub-issue-ready block for each open action item without an issue, and each incident
+      or help request marked for follow-up. Prints only; no network call.
   calendar [--months N] [--from MONTH] [--site URL]
       The monthly workshops and their T-7..T+2 milestones as iCalendar, on stdout.
 
@@ -56,6 +59,15 @@ async function main(argv: string[]): Promise<number> {
 			const app = await createApp();
 			try {
 				return await retroNew(app, rest, out, err);
+			} finally {
+				app.events.close();
+				app.store.close();
+			}
+		}
+		if (group === 'retro' && command === 'issues') {
+			const app = await createApp();
+			try {
+				return retroIssues(app, rest, out, err);
 			} finally {
 				app.events.close();
 				app.store.close();

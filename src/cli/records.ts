@@ -1,20 +1,45 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { CadenceConfig } from '../checks/config.ts';
-import { docsDir } from '../checklists/registry.ts';
+import { docsDir, fileForPath } from '../checklists/registry.ts';
 import { workshopCalendar } from '../records/calendar.ts';
 import { parseMonth, workshopSlot } from '../records/cadence.ts';
 import { workshopPeaks } from '../records/peaks.ts';
-import { validateRetroPage } from '../records/retro.ts';
-import { fieldTime, renderRetroPage, scaffoldRetro, type RetroSources } from '../records/scaffold.ts';
+import { validateRetroPage, type Retro } from '../records/retro.ts';
+import { issueDrafts, issuesGh, issuesMarkdown } from '../records/retro-issues.ts';
+import { fieldTime, renderRetroPage, scaffoldRetro, type LoopRecord, type RetroSources } from '../records/scaffold.ts';
 import type { App } from '../server/app.ts';
 import type { Run } from '../store/store.ts';
 import { HANDBOOK_SITE } from '../site.ts';
 import { UsageError } from './checks.ts';
 
 const retroComponent = fileURLToPath(new URL('../components/records/RetroRecord.astro', import.meta.url));
+
+/** What the workshop loop stored for a workshop: incidents, help requests, feedback. */
+function loopRecord(app: App, workshop: string): LoopRecord {
+	const w = app.workshops;
+	return {
+		summary: w.summary(workshop),
+		incidents: w.records.incidents(workshop),
+		help: w.records.helpRequests(workshop),
+		feedback: w.records.feedback(workshop),
+		opened: w.records.code(workshop) !== null,
+		pageExists: (path) => fileForPath(path) !== null,
+	};
+}
+
+function monthArg(positionals: string[], command: string): string {
+	if (positionals.length !== 1) throw new UsageError(`name one workshop, by its month key: handbook retro ${command} 2026-12`);
+	const workshop = positionals[0]!;
+	try {
+		parseMonth(workshop);
+	} catch {
+		throw new UsageError(`a workshop is named by its month key, e.g. "2026-12" (the --workshop of its checklist runs), not "${workshop}"`);
+	}
+	return workshop;
+}
 
 /** The run of a checklist for a workshop that counts: the latest signed-off one, else the latest. */
 function pickRun(app: App, checklist: string, workshop: string): Run | null {
@@ -47,13 +72,7 @@ export async function retroNew(app: App, argv: string[], out: (s: string) => voi
 		options: { env: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean', default: false }, from: { type: 'string' }, to: { type: 'string' }, 'no-prometheus': { type: 'boolean', default: false } },
 		allowPositionals: true,
 	});
-	if (positionals.length !== 1) throw new UsageError('name one workshop, by its month key: handbook retro new 2026-12');
-	const workshop = positionals[0]!;
-	try {
-		parseMonth(workshop);
-	} catch {
-		throw new UsageError(`a workshop is named by its month key, e.g. "2026-12" (the --workshop of its checklist runs), not "${workshop}"`);
-	}
+	const workshop = monthArg(positionals, 'new');
 	const file = resolve(values.out ?? resolve(docsDir(), 'records/retros', `${workshop}.mdx`));
 	if (existsSync(file) && !values.force) throw new UsageError(`${file} exists already; edit it, or pass --force to write it again from the store`);
 
@@ -96,6 +115,7 @@ export async function retroNew(app: App, argv: string[], out: (s: string) => voi
 		workshopDay: dayRecord ? { record: dayRecord, history: app.store.runResults(day!.id) } : null,
 		window,
 		peaks,
+		loop: loopRecord(app, workshop),
 	});
 	const page = app.engine.redactor.text(renderRetroPage(scaffold, importFrom(file)));
 	validateRetroPage(page, file);
@@ -109,6 +129,33 @@ export async function retroNew(app: App, argv: string[], out: (s: string) => voi
 	out(`Wrote ${relative(process.cwd(), file) || file}`);
 	out(`  workshop window ${window.start.toISOString()} to ${window.end.toISOString()} (${window.source})`);
 	out(`  ${scaffold.toFill.length} values to fill: ${scaffold.toFill.join(', ')}`);
+	return 0;
+}
+
+/**
+ * `handbook retro issues <month>`: a GitHub-issue-ready block (title, body with links back to the
+ * handbook, labels) for each open action item of the retrospective without an issue, each
+ * incident and each help request marked for follow-up. Offline: it prints, the team files.
+ * `--format markdown` (default), `json`, or `gh` (one `gh issue create` per issue).
+ */
+export function retroIssues(app: App, argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+	const { values, positionals } = parseArgs({ args: argv, options: { format: { type: 'string', default: 'markdown' }, site: { type: 'string' }, page: { type: 'string' } }, allowPositionals: true });
+	const workshop = monthArg(positionals, 'issues');
+	if (!['markdown', 'json', 'gh'].includes(values.format!)) throw new UsageError(`--format is markdown, json or gh, not "${values.format}"`);
+	let site = values.site ?? process.env.HANDBOOK_SITE_URL ?? HANDBOOK_SITE;
+	try {
+		site = new URL(site).href;
+	} catch {
+		throw new UsageError(`--site is the handbook's URL, e.g. ${HANDBOOK_SITE}, not "${site}"`);
+	}
+	const file = resolve(values.page ?? resolve(docsDir(), 'records/retros', `${workshop}.mdx`));
+	let retro: Retro | null = null;
+	if (existsSync(file)) retro = validateRetroPage(readFileSync(file, 'utf8'), file);
+	else err(`No retrospective page at ${relative(process.cwd(), file) || file}: its action items are not included (write it with \`handbook retro new ${workshop}\`).`);
+	const drafts = issueDrafts({ workshop, site, retro, incidents: app.workshops.records.incidents(workshop), help: app.workshops.records.helpRequests(workshop) });
+	const text = values.format === 'json' ? JSON.stringify(drafts, null, 2) : values.format === 'gh' ? issuesGh(drafts) : issuesMarkdown(drafts);
+	out(app.engine.redactor.text(text));
+	err(`${drafts.length} issue(s) for ${workshop}.`);
 	return 0;
 }
 

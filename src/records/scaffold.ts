@@ -1,10 +1,12 @@
 import { Document, isScalar } from 'yaml';
 import type { CadenceConfig } from '../checks/config.ts';
 import type { RunRecord, StoredResult } from '../store/store.ts';
+import type { FeedbackResponse, HelpRequest, Incident } from '../store/workshop-store.ts';
 import { dayIn, monthKey, parseMonth, workshopSlot, zonedTime } from './cadence.ts';
 import { metricById, metrics, type MetricId } from './metrics.ts';
 import type { Peaks } from './peaks.ts';
 import { TO_FILL, validateRetro, type RetroInput } from './retro.ts';
+import { helpMinutes, type WorkshopSummary } from './workshop-summary.ts';
 
 /**
  * Turns what the store knows about a workshop into a retrospective page: the pre-workshop run's
@@ -25,6 +27,20 @@ export interface RetroSources {
 	workshopDay: { record: RunRecord; history: StoredResult[] } | null;
 	window: { start: Date; end: Date; source: string };
 	peaks: Peaks | null;
+	/** What the workshop loop recorded on the day: incidents, help requests, feedback. */
+	loop?: LoopRecord | null;
+}
+
+/** The workshop loop's records of one workshop, as `handbook retro new` reads them from the store. */
+export interface LoopRecord {
+	summary: WorkshopSummary;
+	incidents: Incident[];
+	help: HelpRequest[];
+	feedback: FeedbackResponse[];
+	/** A code was issued: participants could write, so zero help requests or incidents is a fact, not a gap. */
+	opened: boolean;
+	/** Whether a handbook page exists (runbook links are written only to pages that do). */
+	pageExists: (path: string) => boolean;
 }
 
 export interface RetroScaffold {
@@ -34,7 +50,7 @@ export interface RetroScaffold {
 	/** Fields left to fill, by path. */
 	toFill: string[];
 	/** Facts for the page body. */
-	facts: { notGreen: string[]; blockersText: string | null; incidentsText: string | null; peakErrors: string[] };
+	facts: { notGreen: string[]; blockersText: string | null; incidentsText: string | null; peakErrors: string[]; loop: LoopRecord | null };
 }
 
 const field = (record: RunRecord | null | undefined, name: string): string | null => {
@@ -118,6 +134,32 @@ export function scaffoldRetro(src: RetroSources): RetroScaffold {
 	set('peakConcurrentWorkspaces', maxObserved('concurrent-workspaces', 'value'), `highest reading of the concurrent-workspaces check on the day (run ${day?.run.id})`);
 	set('peakStoragePercent', maxObserved('node-ephemeral-storage', 'maxUsedPercent'), `highest reading of the node-ephemeral-storage check on the day (run ${day?.run.id})`);
 
+	// The workshop loop: the incident log, the help requests and the in-room feedback.
+	const loop = src.loop ?? null;
+	let incidentCounts: RetroInput['incidents'] = { P0: null, P1: null, P2: null, P3: null };
+	if (loop) {
+		const { incidents, help, feedback } = loop.summary;
+		if (loop.opened || incidents.total) {
+			incidentCounts = { ...incidents.bySeverity };
+			set('userVisibleIncidents', incidents.userVisible, `from the incident log: ${incidents.total} incident(s), P0-P2 (or marked so) count as user-visible`);
+		}
+		if (incidents.longestMinutes !== null) set('longestIncidentResolutionMinutes', incidents.longestMinutes, `from the incident log: declared to resolved${incidents.open ? ` (${incidents.open} still open, not counted)` : ''}`);
+		if (feedback.responses) {
+			const from = `from ${feedback.responses} in-room feedback response(s)`;
+			set('feedbackResponses', feedback.responses, from);
+			set('satisfaction', feedback.satisfaction, `${from}: the average`);
+			set('stabilityScore', feedback.subScores.stability, `${from}: the average`);
+			set('contentScore', feedback.subScores.content, `${from}: the average`);
+			set('supportScore', feedback.subScores.support, `${from}: the average`);
+			set('completionPercent', feedback.completion, `${from}: finished the exercise, among those who answered (replace it with finished ÷ attended if you counted)`);
+		}
+		if (loop.opened || help.requests) {
+			set('helpRequests', help.requests, "from the participants' help requests");
+			set('helpMedianMinutes', help.medianMinutes, `from the ${help.resolved} resolved help request(s): sent to resolved`);
+			set('helpP90Minutes', help.p90Minutes, `from the ${help.resolved} resolved help request(s): sent to resolved`);
+		}
+	}
+
 	const retroMetrics = Object.fromEntries(metrics.map((m) => [m.id, values[m.id] ?? null]));
 	for (const m of metrics) if (retroMetrics[m.id] === null) notes.set(`metrics.${m.id}`, ` ${TO_FILL}: ${m.source}`);
 
@@ -142,7 +184,7 @@ export function scaffoldRetro(src: RetroSources): RetroScaffold {
 			notGreen,
 		},
 		metrics: retroMetrics,
-		incidents: { P0: null, P1: null, P2: null, P3: null },
+		incidents: incidentCounts,
 		targets: {},
 		actions: [],
 		next: { date: next.day, facilitator: null, expectedParticipants: null },
@@ -153,7 +195,10 @@ export function scaffoldRetro(src: RetroSources): RetroScaffold {
 	if (!pre) notes.set('preWorkshop.run', ` ${TO_FILL}: no pre-workshop run is stored for ${src.workshop}`);
 	else if (!pre.run.signedOffAt) notes.set('preWorkshop.signedOffAt', ` ${TO_FILL}: run ${pre.run.id} was never signed off`);
 	const incidentsText = field(day, 'incidents-summary');
-	for (const sev of ['P0', 'P1', 'P2', 'P3']) notes.set(`incidents.${sev}`, ` ${TO_FILL}: from the incident log${incidentsText ? ' (see the day notes in "What went wrong")' : ''}`);
+	for (const sev of ['P0', 'P1', 'P2', 'P3'] as const) {
+		if (incidentCounts[sev] === null) notes.set(`incidents.${sev}`, ` ${TO_FILL}: from the incident log${incidentsText ? ' (see the day notes in "What went wrong")' : ''}`);
+		else notes.set(`incidents.${sev}`, ' from the incident log');
+	}
 	notes.set('next.date', ' by the cadence rule; move it within the same week for a holiday or a clash');
 	notes.set('next.facilitator', ` ${TO_FILL}`);
 	notes.set('next.expectedParticipants', ` ${TO_FILL}: starts the next capacity plan`);
@@ -163,9 +208,9 @@ export function scaffoldRetro(src: RetroSources): RetroScaffold {
 	const toFill = [
 		...(['facilitator', 'scribe'] as const).filter((k) => parsed[k] === null),
 		...metrics.filter((m) => parsed.metrics[m.id] === null).map((m) => `metrics.${m.id}`),
-		...(['P0', 'P1', 'P2', 'P3'] as const).map((s) => `incidents.${s}`),
+		...(['P0', 'P1', 'P2', 'P3'] as const).filter((s) => parsed.incidents[s] === null).map((s) => `incidents.${s}`),
 	];
-	return { retro, notes, toFill, facts: { notGreen, blockersText: field(pre, 'blockers'), incidentsText, peakErrors: src.peaks?.errors ?? [] } };
+	return { retro, notes, toFill, facts: { notGreen, blockersText: field(pre, 'blockers'), incidentsText, peakErrors: src.peaks?.errors ?? [], loop } };
 }
 
 const monthNames = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -185,6 +230,75 @@ function quote(text: string): string {
 }
 
 const toFillLine = (what: string) => `**To fill:** ${what}`;
+
+/** A participant's words, as given, as a block quote that MDX renders as plain text (see `literal`). */
+export function asGiven(text: string): string {
+	return text
+		.split(/\r?\n/)
+		.map((l) => `> ${literal(l)}`)
+		.join('\n');
+}
+
+/**
+ * One line of someone's text as a JSX string expression: MDX shows it as text, with no Markdown,
+ * HTML or autolink processing at all. Braces are \u-escaped because MDX finds an expression's
+ * end by counting them.
+ */
+function literal(line: string): string {
+	return `{${JSON.stringify(line).replace(/[{}]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}}`;
+}
+
+const hhmm = (iso: string) => `${iso.slice(11, 16)} UTC`;
+const minutesText = (m: number | null) => (m === null ? 'still open' : `${m} min`);
+
+/** The incident log and the help requests, for "What went wrong". */
+function loopWrong(loop: LoopRecord): string[] {
+	const parts: string[] = [];
+	const { incidents, help } = loop.summary;
+	if (loop.incidents.length) {
+		const lines = loop.incidents.map((i) => {
+			const link = i.runbook && loop.pageExists(i.runbook) ? `, [runbook](${i.runbook})` : '';
+			const title = literal(i.title);
+			return `- **${i.severity}** ${title}: declared ${hhmm(i.declaredAt)}${i.resolvedAt ? `, resolved ${hhmm(i.resolvedAt)}` : ''}, ${minutesText(i.durationMinutes)}${i.commander ? `, IC ${literal(i.commander)}` : ''}${i.userVisible ? ', user-visible' : ''}${link} (incident \`${i.id}\`)`;
+		});
+		parts.push(`Incidents from the incident log (${incidents.total}: ${(['P0', 'P1', 'P2', 'P3'] as const).map((s) => `${incidents.bySeverity[s]} ${s}`).join(', ')}):\n\n${lines.join('\n')}`);
+	} else if (loop.opened) parts.push('The incident log has no incident for this workshop.');
+	if (loop.help.length) {
+		const byRegion = new Map<string, number>();
+		for (const h of loop.help) byRegion.set(h.region, (byRegion.get(h.region) ?? 0) + 1);
+		const lines = loop.help.map((h) => `- sent ${hhmm(h.createdAt)} from ${literal(h.region)}, ${h.resolvedAt ? `resolved in ${helpMinutes(h)} min` : 'never resolved'}${h.followUp ? ', needs a follow-up' : ''}:\n\n${asGiven(h.description).replace(/^/gm, '  ')}`);
+		parts.push(
+			`Help requests: ${help.requests} sent, ${help.resolved} resolved; sent to resolved, median ${minutesText(help.medianMinutes)}, 90th percentile ${minutesText(help.p90Minutes)}. By region: ${[...byRegion].map(([r, n]) => `${literal(r)} ${n}`).join(', ')}. What participants reported, as they wrote it (names left out):\n\n${lines.join('\n')}`,
+		);
+	} else if (loop.opened) parts.push('No participant sent a help request.');
+	return parts;
+}
+
+/** The feedback numbers and every free-text answer as given, grouped by question. */
+function loopFeedback(loop: LoopRecord): string {
+	const f = loop.summary.feedback;
+	if (!f.responses) return '';
+	const s = f.subScores;
+	const answers = (pick: (r: FeedbackResponse) => string | null) => {
+		const given = loop.feedback.map(pick).filter((t): t is string => !!t);
+		return given.length ? given.map(asGiven).join('\n\n') : 'No answers.';
+	};
+	return `${f.responses} responses; satisfaction ${f.satisfaction} / 5 (platform stability ${s.stability ?? 'no answers'}, content ${s.content ?? 'no answers'}, support ${s.support ?? 'no answers'}); finished the exercise: ${f.completed} of ${f.responses} (${f.completion}%).
+
+### What worked
+
+Every answer, as given:
+
+${answers((r) => r.worked)}
+
+### What got in the way
+
+Every answer, as given:
+
+${answers((r) => r.blocked)}
+
+`;
+}
 
 /**
  * The MDX page of a scaffold: frontmatter with a comment on every prefilled or missing value,
@@ -206,6 +320,7 @@ export function renderRetroPage(scaffold: RetroScaffold, componentImport: string
 		facts.notGreen.length ? `Checks that were not green in the pre-workshop run:\n\n${facts.notGreen.map((n) => `- ${n.replace(/[<>{}]/g, (c) => `&#${c.charCodeAt(0)};`)}`).join('\n')}` : '',
 		facts.blockersText ? `Blockers and accepted warnings written down at T-2:\n\n${quote(facts.blockersText)}` : '',
 		facts.incidentsText ? `Incidents noted on the day (severity, minutes to resolve):\n\n${quote(facts.incidentsText)}` : '',
+		...(facts.loop ? loopWrong(facts.loop) : []),
 	].filter(Boolean);
 	return `---
 ${doc.toString({ lineWidth: 0 }).trimEnd()}
@@ -251,7 +366,7 @@ ${toFillLine("last month's action items and known issues, each with its result: 
 
 ## Feedback
 
-${toFillLine('the number of responses, the average satisfaction (also in `retro.metrics.satisfaction`), and the recurring themes.')}
+${facts.loop && facts.loop.summary.feedback.responses ? `${loopFeedback(facts.loop)}${toFillLine('the recurring themes in these answers, each with how many said it.')}` : toFillLine('the number of responses, the average satisfaction (also in `retro.metrics.satisfaction`), and the recurring themes.')}
 
 ## Action items
 

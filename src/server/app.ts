@@ -9,12 +9,15 @@ import { EventHub } from './events.ts';
 import { metricsRegistry } from './metrics.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { RunService } from './runs.ts';
+import { WorkshopService } from './workshops.ts';
 
 /** Everything the endpoints and the CLI share in one process. */
 export interface App {
 	engine: Engine;
 	store: Store;
 	service: RunService;
+	/** The workshop loop: room code, help requests, feedback, incidents, summary. */
+	workshops: WorkshopService;
 	events: EventHub;
 	auth: Auth;
 	limiter: RateLimiter;
@@ -46,7 +49,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
 		// Printed raw on purpose: this line is how the operator signs in.
 		console.log(`\n  Facilitator sign-in (one-time link): http://${host}:${process.env.PORT ?? 4321}/api/session?token=${token}\n`);
 	};
-	return { engine, store, service, events, auth, limiter: new RateLimiter(), metrics: metricsRegistry(store, engine), log };
+	return { engine, store, service, workshops: new WorkshopService(store, { now: options.now }), events, auth, limiter: new RateLimiter(), metrics: metricsRegistry(store, engine), log };
 }
 
 let shared: Promise<App> | undefined;

@@ -79,4 +79,85 @@ export const migrations: readonly string[] = [
 		value TEXT NOT NULL
 	);
 	`,
+	// 2: the workshop loop: room codes, help requests, feedback, incidents and their updates, and
+	// a change feed per workshop (so writes from another process reach open boards too)
+	`
+	CREATE TABLE workshop_codes (
+		workshop TEXT PRIMARY KEY,
+		code TEXT NOT NULL,
+		opened_at TEXT NOT NULL,
+		opened_by TEXT NOT NULL,
+		closes_at TEXT NOT NULL,
+		closed_at TEXT,
+		closed_by TEXT
+	);
+	CREATE TABLE help_requests (
+		id TEXT PRIMARY KEY,
+		workshop TEXT NOT NULL,
+		secret_hash TEXT NOT NULL,
+		github TEXT NOT NULL,
+		workspace TEXT NOT NULL,
+		region TEXT NOT NULL,
+		description TEXT NOT NULL,
+		error TEXT,
+		created_at TEXT NOT NULL,
+		claimed_by TEXT,
+		claimed_at TEXT,
+		resolved_by TEXT,
+		resolved_at TEXT,
+		resolution TEXT,
+		follow_up INTEGER NOT NULL DEFAULT 0
+	);
+	CREATE INDEX help_by_workshop ON help_requests (workshop, created_at);
+	CREATE TABLE feedback (
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		workshop TEXT NOT NULL,
+		browser_hash TEXT NOT NULL,
+		satisfaction INTEGER NOT NULL CHECK (satisfaction BETWEEN 1 AND 5),
+		stability INTEGER CHECK (stability BETWEEN 1 AND 5),
+		content INTEGER CHECK (content BETWEEN 1 AND 5),
+		support INTEGER CHECK (support BETWEEN 1 AND 5),
+		completed INTEGER NOT NULL,
+		worked TEXT,
+		blocked TEXT,
+		github TEXT,
+		created_at TEXT NOT NULL,
+		UNIQUE (workshop, browser_hash)
+	);
+	CREATE TABLE incidents (
+		id TEXT PRIMARY KEY,
+		workshop TEXT NOT NULL,
+		severity TEXT NOT NULL CHECK (severity IN ('P0', 'P1', 'P2', 'P3')),
+		title TEXT NOT NULL,
+		runbook TEXT,
+		commander TEXT,
+		run_id TEXT,
+		user_visible INTEGER NOT NULL,
+		status TEXT NOT NULL CHECK (status IN ('investigating', 'identified', 'monitoring', 'resolved')),
+		declared_at TEXT NOT NULL,
+		declared_by TEXT NOT NULL,
+		resolved_at TEXT,
+		resolved_by TEXT,
+		follow_up INTEGER NOT NULL DEFAULT 0
+	);
+	CREATE INDEX incidents_by_workshop ON incidents (workshop, declared_at);
+	CREATE TABLE incident_updates (
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		incident_id TEXT NOT NULL REFERENCES incidents (id),
+		at TEXT NOT NULL,
+		by TEXT NOT NULL,
+		status TEXT NOT NULL,
+		note TEXT,
+		message TEXT
+	);
+	CREATE INDEX incident_updates_by_incident ON incident_updates (incident_id, id);
+	CREATE TABLE workshop_events (
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		workshop TEXT NOT NULL,
+		at TEXT NOT NULL,
+		kind TEXT NOT NULL,
+		target TEXT
+	);
+	CREATE INDEX workshop_events_by_workshop ON workshop_events (workshop, id);
+	`,
 ];

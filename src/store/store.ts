@@ -221,6 +221,19 @@ export class Store {
 		}
 	}
 
+	/**
+	 * Runs `fn` as one write transaction, with a full or read-only disk reported as a
+	 * StoreWriteError: for the modules that keep their own tables in this file (workshop-store).
+	 */
+	transaction<T>(fn: () => T): T {
+		return this.#tx(fn);
+	}
+
+	/** Writes an audit entry (inside the caller's transaction): who did what to which target. */
+	audit(actor: string, action: string, target: string | null, detail?: unknown): number {
+		return this.#audit(actor, action, null, target, detail, null);
+	}
+
 	#at(): string {
 		return this.#now().toISOString();
 	}

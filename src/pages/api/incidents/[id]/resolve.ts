@@ -1,0 +1,13 @@
+import { endpoint, json, requireFacilitator } from '../../../../server/http.ts';
+import { readLoopBody } from '../../../../server/loop-http.ts';
+import { resolveInput } from '../../../../server/workshops.ts';
+
+export const prerender = false;
+
+/** Resolves the incident: `{ note?, message?, followUp? }` → `{ incident }` with `durationMinutes`. */
+export const POST = endpoint(async (app, context) => {
+	const actor = requireFacilitator(app, context);
+	const body = await readLoopBody(context.request, resolveInput, { optional: true });
+	const incident = app.workshops.resolve(context.params.id!, body, actor);
+	return json({ incident, durationMinutes: incident.durationMinutes });
+});

@@ -1,0 +1,15 @@
+import { endpoint, json, requireFacilitator } from '../../../../server/http.ts';
+import { readLoopBody } from '../../../../server/loop-http.ts';
+import { updateInput } from '../../../../server/workshops.ts';
+
+export const prerender = false;
+
+/**
+ * A status update or a note: `{ status: investigating|identified|monitoring|resolved|note,
+ * note?, message? }` where `message` is the participant message sent with it → 201 `{ incident }`.
+ */
+export const POST = endpoint(async (app, context) => {
+	const actor = requireFacilitator(app, context);
+	const body = await readLoopBody(context.request, updateInput);
+	return json({ incident: app.workshops.update(context.params.id!, body, actor) }, 201);
+});
