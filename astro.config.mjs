@@ -20,8 +20,29 @@ const plain = process.env.HANDBOOK_BUILD_PLAIN === '1';
 // and are served on demand by the Node adapter from dist/server/entry.mjs.
 export default defineConfig({
 	site: HANDBOOK_SITE,
-	adapter: node({ mode: 'standalone' }),
+	// staticHeaders: the prerendered pages' Content-Security-Policy (below) is sent as a response
+	// header by the adapter's static handler (a <meta> policy cannot carry frame-ancestors).
+	adapter: node({ mode: 'standalone', staticHeaders: true }),
 	session: false,
+	security: {
+		// Astro hashes the scripts and styles it renders (Starlight's inline ones included) into the
+		// policy; nothing else may run. The other headers (X-Frame-Options, nosniff, Referrer-Policy)
+		// are added to every response by src/server/headers.ts.
+		csp: {
+			directives: [
+				"default-src 'self'",
+				"img-src 'self' data:",
+				"connect-src 'self'",
+				"object-src 'none'",
+				"base-uri 'self'",
+				"form-action 'self'",
+				"frame-ancestors 'none'",
+			],
+			// Pagefind's search index runs as WebAssembly.
+			scriptDirective: { resources: ["'self'", "'wasm-unsafe-eval'"] },
+			styleDirective: { resources: ["'self'"] },
+		},
+	},
 	markdown: {
 		// Astro 7 renders Markdown with Sätteri by default, which runs no remark plugins: unified()
 		// brings the remark pipeline back. Starlight pushes its own plugins onto this same processor
