@@ -8,6 +8,7 @@ import { unified } from '@astrojs/markdown-remark';
 import starlightLinksValidator from 'starlight-links-validator';
 import remarkChecklist, { remarkImportsOnly } from './src/checklists/remark-checklist.ts';
 import { HANDBOOK_SITE } from './src/site.ts';
+import { inlineHashesIntegration } from './src/server/inline-hashes.ts';
 
 /** @param {string} name */
 const component = (name) => fileURLToPath(new URL(`./src/components/${name}.astro`, import.meta.url));
@@ -25,9 +26,11 @@ export default defineConfig({
 	adapter: node({ mode: 'standalone', staticHeaders: true }),
 	session: false,
 	security: {
-		// Astro hashes the scripts and styles it renders (Starlight's inline ones included) into the
-		// policy; nothing else may run. The other headers (X-Frame-Options, nosniff, Referrer-Policy)
-		// are added to every response by src/server/headers.ts.
+		// Astro hashes the scripts and styles it bundles into the policy; the `is:inline` ones
+		// (Starlight's theme and search scripts) are hashed after the build by inlineHashesIntegration,
+		// and scripts/serve.ts serves one site-wide policy with all of them: nothing else may run. The
+		// other headers (X-Frame-Options, nosniff, Referrer-Policy) are added to every response by
+		// src/server/headers.ts.
 		csp: {
 			directives: [
 				"default-src 'self'",
@@ -40,7 +43,9 @@ export default defineConfig({
 			],
 			// Pagefind's search index runs as WebAssembly.
 			scriptDirective: { resources: ["'self'", "'wasm-unsafe-eval'"] },
-			styleDirective: { resources: ["'self'"] },
+			// Style attributes (Expressive Code's token colours, Starlight's) cannot be hashed one by
+			// one; they cannot run script either.
+			styleDirective: { resources: ["'self'", { resource: "'unsafe-inline'", kind: 'attribute' }] },
 		},
 	},
 	markdown: {
@@ -122,5 +127,6 @@ export default defineConfig({
 			],
 		}),
 		mdx(),
+		inlineHashesIntegration(),
 	],
 });

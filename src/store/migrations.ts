@@ -79,4 +79,9 @@ export const migrations: readonly string[] = [
 		value TEXT NOT NULL
 	);
 	`,
+	// 2: sessions end after a time without use (idle expiry), besides their absolute expiry
+	`
+	ALTER TABLE sessions ADD COLUMN last_seen_at TEXT;
+	UPDATE sessions SET last_seen_at = created_at;
+	`,
 ];
