@@ -434,7 +434,7 @@ export class Store {
 
 	/**
 	 * The name of the facilitator a session cookie belongs to, or null: also when the session went
-	 * unused for `idleMs`. Use is recorded at most once a minute.
+	 * unused for `idleMs`. Use is recorded at most once a minute (or a tenth of `idleMs`).
 	 */
 	sessionName(token: string | undefined, idleMs = Infinity): string | null {
 		if (!token) return null;
@@ -444,7 +444,7 @@ export class Store {
 		if (!row || (row.expires_at as string) < now.toISOString()) return null;
 		const lastSeen = Date.parse((row.last_seen_at ?? row.created_at) as string);
 		if (now.getTime() - lastSeen > idleMs) return null;
-		if (now.getTime() - lastSeen > 60_000) {
+		if (now.getTime() - lastSeen > Math.min(60_000, idleMs / 10)) {
 			try {
 				this.#tx(() => this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?').run(now.toISOString(), hash));
 			} catch {

@@ -9,9 +9,9 @@ import { startHandbook, type Handbook } from './edge-harness.ts';
 // Finding 4 of issue 10: a 401 page echoing the token was cut before the exact-match redactor
 // ran, so most of the token got out; encodings and case variants passed untouched; a kubeconfig
 // token, an Authorization value of the config and a secret typed into a field came back raw.
-const canary = 'sandbox-coder-token-6f2b91c4';
-const headerToken = 'static-header-credential-5d7e02';
-const kubeToken = 'kubeconfig-bearer-token-93ac1e7f';
+const canary = 'canary-6f2b91c4e07a3d58';
+const headerToken = 'hdr-5d7e02c9a1f4b6e83d';
+const kubeToken = 'kube-93ac1e7f4b20d6a5';
 const forms = (s: string) => [s, s.toUpperCase(), encodeURIComponent(`${s}/`), Buffer.from(s).toString('base64'), Buffer.from(`user:${s}`).toString('base64url')];
 /** Every piece of 12 characters of a secret: a cut leaves one of these behind. */
 const pieces = (s: string) => Array.from({ length: s.length - 11 }, (_, i) => s.slice(i, i + 12));
@@ -27,7 +27,7 @@ beforeAll(async () => {
 		// A login page that echoes the credential in every form, the first copy straddling the
 		// 200 characters the http kind shows of a body (and the 120 the old code cut at).
 		res.writeHead(401, { 'content-type': 'text/html' });
-		res.end(`${'<p>'.padEnd(190, '.')}${secret} ${forms(secret).join(' ')} (Authorization: ${auth})</p>`);
+		res.end(`${'<p>'.padEnd(180, '.')}${secret} ${forms(secret).join(' ')} (Authorization: ${auth})</p>`);
 	});
 	kube = await startHttpServer((req, res) => {
 		res.writeHead(403, { 'content-type': 'application/json' });
@@ -79,7 +79,10 @@ afterAll(async () => {
 
 function expectNoTrace(text: string, secret: string): void {
 	for (const form of forms(secret)) expect(text).not.toContain(form);
-	for (const piece of pieces(secret)) expect(text.toLowerCase()).not.toContain(piece.toLowerCase());
+	for (const piece of pieces(secret)) {
+		const at = text.toLowerCase().indexOf(piece.toLowerCase());
+		expect(at === -1 ? '' : text.slice(Math.max(0, at - 80), at + 40)).toBe('');
+	}
 }
 
 describe('one redaction boundary', () => {
