@@ -11,7 +11,12 @@ import { createApp } from '../src/server/app.ts';
 import { attachEcho } from '../src/server/echo.ts';
 import { mergePolicies, secureEveryResponse } from '../src/server/headers.ts';
 import { INLINE_HASHES_FILE, type InlineHashes } from '../src/server/inline-hashes.ts';
+import { limitStream } from '../src/server/log-limit.ts';
 import { StoreUnavailableError } from '../src/store/store.ts';
+
+// Every log line bounded and repeated kinds rate-limited: requests cannot fill the disk through the log.
+limitStream(process.stdout);
+limitStream(process.stderr);
 
 const entry = fileURLToPath(new URL('../dist/server/entry.mjs', import.meta.url));
 if (!existsSync(entry)) {
