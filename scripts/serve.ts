@@ -12,6 +12,7 @@ import { attachEcho } from '../src/server/echo.ts';
 import { mergePolicies, secureEveryResponse } from '../src/server/headers.ts';
 import { INLINE_HASHES_FILE, type InlineHashes } from '../src/server/inline-hashes.ts';
 import { limitStream } from '../src/server/log-limit.ts';
+import { selfCheckOrigins } from '../src/server/self-check-targets.ts';
 import { StoreUnavailableError } from '../src/store/store.ts';
 
 // Every log line bounded and repeated kinds rate-limited: requests cannot fill the disk through the log.
@@ -24,8 +25,11 @@ if (!existsSync(entry)) {
 	process.exit(2);
 }
 
+// The platform the participants' self-checks connect to: the only other origin pages may reach.
+let selfCheckConnect = '';
 try {
 	const app = await createApp();
+	selfCheckConnect = `connect-src ${selfCheckOrigins(app.engine.environment(undefined)).join(' ')}`;
 	const interrupted = app.store.auditLog({}).filter((e) => e.action === 'check.interrupted').length;
 	if (interrupted) app.log(`handbook: ${interrupted} check(s) were interrupted by an earlier stop; their pages show it.`);
 	if (app.auth.usesConfiguredToken) app.log('handbook: facilitators sign in with HANDBOOK_FACILITATOR_TOKEN.');
@@ -60,5 +64,5 @@ const server = startServer().server.server;
 // Security headers on every response, the static handler's pages and assets included; one
 // site-wide policy for the pages (what any page's scripts need), so no page misses its hashes.
 const policies = pagePolicies();
-secureEveryResponse(server, mergePolicies([...policies, inlinePolicy()]), new Set(policies));
+secureEveryResponse(server, mergePolicies([...policies, inlinePolicy(), selfCheckConnect]), new Set(policies));
 attachEcho(server);

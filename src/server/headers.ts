@@ -39,7 +39,8 @@ export function mergePolicies(policies: readonly string[]): string {
 /** Fills in the security headers a response lacks (a response's own CSP is kept). */
 export function withSecurityHeaders(pathname: string, headers: Headers, htmlPolicy = nothingPolicy): void {
 	for (const [name, value] of Object.entries(securityHeaders)) if (!headers.has(name)) headers.set(name, value);
-	if (!headers.has('content-security-policy')) headers.set('content-security-policy', (headers.get('content-type') ?? '').startsWith('text/html') ? htmlPolicy : nothingPolicy);
+	// A script may run as a worker (Pagefind's search does), under its own response's policy: the pages' one.
+	if (!headers.has('content-security-policy')) headers.set('content-security-policy', /^(text\/html|text\/javascript|application\/javascript)/.test(headers.get('content-type') ?? '') ? htmlPolicy : nothingPolicy);
 	// API answers are live state, and may be personal: never kept by a browser or a proxy.
 	if (pathname === '/api' || pathname.startsWith('/api/')) headers.set('cache-control', 'no-store');
 }

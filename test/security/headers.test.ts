@@ -14,7 +14,7 @@ let framer: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-	target = await startHttpServer((_req, res) => res.end('OK'));
+	target = await startHttpServer((_req, res) => void res.end('OK'));
 	handbook = await startHandbook({
 		checks: [
 			{
