@@ -37,10 +37,12 @@ export function mergePolicies(policies: readonly string[]): string {
 }
 
 /** Fills in the security headers a response lacks (a response's own CSP is kept). */
-export function withSecurityHeaders(pathname: string, headers: Headers, htmlPolicy = nothingPolicy): void {
+export function withSecurityHeaders(pathname: string, headers: Headers, htmlPolicy = nothingPolicy, status = 200): void {
 	for (const [name, value] of Object.entries(securityHeaders)) if (!headers.has(name)) headers.set(name, value);
 	// A script may run as a worker (Pagefind's search does), under its own response's policy: the pages' one.
-	if (!headers.has('content-security-policy')) headers.set('content-security-policy', /^(text\/html|text\/javascript|application\/javascript)/.test(headers.get('content-type') ?? '') ? htmlPolicy : nothingPolicy);
+	// A 304 carries no content type, and the browser merges its headers into the cached page's:
+	// a policy for "no content" there would replace the page's own.
+	if (!headers.has('content-security-policy') && status !== 304) headers.set('content-security-policy', /^(text\/html|text\/javascript|application\/javascript)/.test(headers.get('content-type') ?? '') ? htmlPolicy : nothingPolicy);
 	// API answers are live state, and may be personal: never kept by a browser or a proxy.
 	if (pathname === '/api' || pathname.startsWith('/api/')) headers.set('cache-control', 'no-store');
 }
@@ -67,12 +69,12 @@ export function secureEveryResponse(server: Server, htmlPolicy = nothingPolicy, 
 			if (given && !Array.isArray(given)) for (const [name, value] of Object.entries(given)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : String(value));
 			// The adapter picks a page's policy by substring ("/" finds "/404"'s): use the site-wide one.
 			if (pagePolicies.has(headers.get('content-security-policy') ?? '')) {
-				headers.delete('content-security-policy');
-				this.removeHeader('content-security-policy');
+				headers.set('content-security-policy', htmlPolicy);
+				this.setHeader('content-security-policy', htmlPolicy);
 			}
 			const before = new Set(headers.keys());
 			const pathname = (req.url ?? '/').split('?')[0]!;
-			withSecurityHeaders(pathname, headers, htmlPolicy);
+			withSecurityHeaders(pathname, headers, htmlPolicy, status);
 			for (const [name, value] of headers) if (!before.has(name) || name === 'cache-control') this.setHeader(name, value);
 			// Headers passed to writeHead win over setHeader: drop a cache-control there for API paths.
 			if (given && !Array.isArray(given) && pathname.startsWith('/api/')) for (const key of Object.keys(given)) if (key.toLowerCase() === 'cache-control') delete given[key];

@@ -1,3 +1,4 @@
+import { request, type IncomingMessage } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
@@ -57,6 +58,17 @@ describe('security headers', () => {
 			expect([path, h.get('content-security-policy')]).toEqual([path, expect.stringContaining("frame-ancestors 'none'")]);
 		}
 		for (const path of ['/api/health', '/api/checks', '/api/session']) expect((await headersOf(path)).get('cache-control')).toBe('no-store');
+	});
+
+	it('never give a 304 a policy that would replace the cached page’s (a reload would run no script)', async () => {
+		const first = await fetch(`${handbook.url}/checklists/pre-workshop/`);
+		await first.arrayBuffer();
+		// node:http, as fetch would add its own cache headers to a conditional request.
+		const again = await new Promise<IncomingMessage>((resolve, reject) =>
+			request(`${handbook.url}/checklists/pre-workshop/`, { headers: { 'if-none-match': first.headers.get('etag')! } }, (res) => (res.resume(), resolve(res))).on('error', reject).end(),
+		);
+		expect(again.statusCode).toBe(304);
+		expect(again.headers['content-security-policy'] ?? first.headers.get('content-security-policy')).toBe(first.headers.get('content-security-policy'));
 	});
 
 	it('give the pages a policy with the site’s own scripts only: no unsafe-inline, no other origin', async () => {
