@@ -10,6 +10,7 @@ import remarkChecklist, { remarkImportsOnly } from './src/checklists/remark-chec
 import { HANDBOOK_SITE } from './src/site.ts';
 import { rehypeTableRegion } from './src/components/table-region.ts';
 import { rehypeTaskLabels } from './src/components/task-labels.ts';
+import { inlineHashesIntegration } from './src/server/inline-hashes.ts';
 
 /** @param {string} name */
 const component = (name) => fileURLToPath(new URL(`./src/components/${name}.astro`, import.meta.url));
@@ -22,8 +23,33 @@ const plain = process.env.HANDBOOK_BUILD_PLAIN === '1';
 // and are served on demand by the Node adapter from dist/server/entry.mjs.
 export default defineConfig({
 	site: HANDBOOK_SITE,
-	adapter: node({ mode: 'standalone' }),
+	// staticHeaders: the prerendered pages' Content-Security-Policy (below) is sent as a response
+	// header by the adapter's static handler (a <meta> policy cannot carry frame-ancestors).
+	adapter: node({ mode: 'standalone', staticHeaders: true }),
 	session: false,
+	security: {
+		// Astro hashes the scripts and styles it bundles into the policy; the `is:inline` ones
+		// (Starlight's theme and search scripts) are hashed after the build by inlineHashesIntegration,
+		// and scripts/serve.ts serves one site-wide policy with all of them: nothing else may run. The
+		// other headers (X-Frame-Options, nosniff, Referrer-Policy) are added to every response by
+		// src/server/headers.ts.
+		csp: {
+			directives: [
+				"default-src 'self'",
+				"img-src 'self' data:",
+				"connect-src 'self'",
+				"object-src 'none'",
+				"base-uri 'self'",
+				"form-action 'self'",
+				"frame-ancestors 'none'",
+			],
+			// Pagefind's search index runs as WebAssembly.
+			scriptDirective: { resources: ["'self'", "'wasm-unsafe-eval'"] },
+			// Style attributes (Expressive Code's token colours, Starlight's) cannot be hashed one by
+			// one; they cannot run script either.
+			styleDirective: { resources: ["'self'", { resource: "'unsafe-inline'", kind: 'attribute' }] },
+		},
+	},
 	markdown: {
 		// Astro 7 renders Markdown with Sätteri by default, which runs no remark plugins: unified()
 		// brings the remark pipeline back. Starlight pushes its own plugins onto this same processor
@@ -106,5 +132,6 @@ export default defineConfig({
 			],
 		}),
 		mdx(),
+		inlineHashesIntegration(),
 	],
 });

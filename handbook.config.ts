@@ -118,7 +118,8 @@ export default defineConfig({
 			id: 'ecr-mirror-current',
 			title: 'ECR mirror digest equals GHCR',
 			kind: 'command',
-			params: { argv: ['node', 'scripts/checks/compare-digests.ts', 'ghcr.io/coder/coder-preview:latest', 'env:ECR_MIRROR_IMAGE'] },
+			// The program gets PATH, HOME and the locale only: the mirror's name is passed on by name.
+			params: { argv: ['node', 'scripts/checks/compare-digests.ts', 'ghcr.io/coder/coder-preview:latest', 'env:ECR_MIRROR_IMAGE'], env: { ECR_MIRROR_IMAGE: 'env:ECR_MIRROR_IMAGE' } },
 			timeoutMs: 30_000,
 			runbook: `${rb.image}#mitigation`,
 			outcomes: [

@@ -3,13 +3,21 @@
 // a previous process left running as interrupted, prints the facilitator sign-in, then serves
 // the built site (dist/) with the Node adapter (HOST, PORT), plus the WebSocket echo of the
 // participants' self-check (/api/echo), which an Astro endpoint cannot answer.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../src/checks/load-config.ts';
 import type { Server } from 'node:http';
 import { createApp } from '../src/server/app.ts';
 import { attachEcho } from '../src/server/echo.ts';
+import { mergePolicies, secureEveryResponse } from '../src/server/headers.ts';
+import { INLINE_HASHES_FILE, type InlineHashes } from '../src/server/inline-hashes.ts';
+import { limitStream } from '../src/server/log-limit.ts';
+import { selfCheckOrigins } from '../src/server/self-check-targets.ts';
 import { StoreUnavailableError } from '../src/store/store.ts';
+
+// Every log line bounded and repeated kinds rate-limited: requests cannot fill the disk through the log.
+limitStream(process.stdout);
+limitStream(process.stderr);
 
 const entry = fileURLToPath(new URL('../dist/server/entry.mjs', import.meta.url));
 if (!existsSync(entry)) {
@@ -17,8 +25,11 @@ if (!existsSync(entry)) {
 	process.exit(2);
 }
 
+// The platform the participants' self-checks connect to: the only other origin pages may reach.
+let selfCheckConnect = '';
 try {
 	const app = await createApp();
+	selfCheckConnect = `connect-src ${selfCheckOrigins(app.engine.environment(undefined)).join(' ')}`;
 	const interrupted = app.store.auditLog({}).filter((e) => e.action === 'check.interrupted').length;
 	if (interrupted) app.log(`handbook: ${interrupted} check(s) were interrupted by an earlier stop; their pages show it.`);
 	if (app.auth.usesConfiguredToken) app.log('handbook: facilitators sign in with HANDBOOK_FACILITATOR_TOKEN.');
@@ -34,7 +45,24 @@ try {
 	throw err;
 }
 
+/** The Content-Security-Policy Astro computed for each prerendered page (dist/_headers.json, from security.csp). */
+function pagePolicies(): string[] {
+	const entries = JSON.parse(readFileSync(new URL('../dist/_headers.json', import.meta.url), 'utf8')) as Array<{ pathname: string; headers: Array<{ key: string; value: string }> }>;
+	return entries.flatMap((e) => e.headers.filter((h) => h.key.toLowerCase() === 'content-security-policy').map((h) => h.value));
+}
+
+/** The hashes of the built pages' inline scripts and styles, which Astro's policy leaves out. */
+function inlinePolicy(): string {
+	const { scripts, styles } = JSON.parse(readFileSync(new URL(`../dist/${INLINE_HASHES_FILE}`, import.meta.url), 'utf8')) as InlineHashes;
+	return `script-src ${scripts.join(' ')}; style-src ${styles.join(' ')}`;
+}
+
 // Start the adapter's standalone server ourselves (same HOST/PORT handling) to reach its http.Server.
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const { startServer } = (await import(entry)) as { startServer: () => { server: { server: Server } } };
-attachEcho(startServer().server.server);
+const server = startServer().server.server;
+// Security headers on every response, the static handler's pages and assets included; one
+// site-wide policy for the pages (what any page's scripts need), so no page misses its hashes.
+const policies = pagePolicies();
+secureEveryResponse(server, mergePolicies([...policies, inlinePolicy(), selfCheckConnect]), new Set(policies));
+attachEcho(server);

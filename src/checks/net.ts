@@ -3,6 +3,7 @@ import { Resolver } from 'node:dns/promises';
 import type { LookupFunction, Socket } from 'node:net';
 import { isIP } from 'node:net';
 import { Agent, buildConnector, request } from 'undici';
+import { CUT, excerpt } from './redact.ts';
 import { ProbeError } from './types.ts';
 
 /** How to reach an environment's hosts: its resolvers and the extra CA it trusts. */
@@ -139,7 +140,10 @@ export interface HttpRequest {
 	/** A JSON body; sets content-type. */
 	json?: unknown;
 	signal?: AbortSignal;
-	/** Bodies larger than this are cut (a probe never needs megabytes). Default 1 MiB. */
+	/**
+	 * Bodies larger than this are cut (a probe never needs megabytes), ending in `CUT` so that the
+	 * redactor can remove a secret the cut split. Default 1 MiB.
+	 */
 	maxBodyBytes?: number;
 }
 
@@ -172,17 +176,19 @@ export async function httpRequest(url: string, req: HttpRequest, net: NetOptions
 		});
 		const chunks: Buffer[] = [];
 		let size = 0;
+		let cut = false;
 		for await (const chunk of res.body) {
 			size += chunk.length;
 			if (size > limit) {
 				res.body.destroy();
+				cut = true;
 				break;
 			}
 			chunks.push(chunk);
 		}
 		const headers: Record<string, string> = {};
 		for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-		return { status: res.statusCode, headers, body: Buffer.concat(chunks).toString('utf8'), durationMs: performance.now() - started };
+		return { status: res.statusCode, headers, body: Buffer.concat(chunks).toString('utf8') + (cut ? CUT : ''), durationMs: performance.now() - started };
 	} catch (err) {
 		if (req.signal?.aborted) throw new NetworkError('ABORTED', `${new URL(url).host}: stopped at the deadline`);
 		throw toNetworkError(err, new URL(url).host);
@@ -196,6 +202,6 @@ export function parseJson<T = unknown>(res: HttpResponse, what: string): T {
 	try {
 		return JSON.parse(res.body) as T;
 	} catch {
-		throw new Error(`${what} answered ${res.status} with a body that is not JSON: ${res.body.slice(0, 120)}`);
+		throw new Error(`${what} answered ${res.status} with a body that is not JSON: ${excerpt(res.body, 120)}`);
 	}
 }

@@ -2,7 +2,8 @@ import type { EnvironmentConfig, RegionConfig } from './config.ts';
 import { interpolate, placeholders } from './interpolate.ts';
 import { appliesTo, effectiveParams, type Handbook, type ResolvedCheck } from './load-config.ts';
 import { evaluateOutcome } from './outcome.ts';
-import { Redactor, secretResolver } from './secrets.ts';
+import { finishText, redactAndCut, Redactor } from './redact.ts';
+import { configuredSecretValues, secretResolver } from './secrets.ts';
 import { ProbeError, statusRank, type Observed, type Status } from './types.ts';
 
 /** The result of one check in one region (region null for checks that do not fan out). */
@@ -54,7 +55,7 @@ export class Engine {
 		this.#now = options.now ?? (() => new Date());
 		this.#onProbe = options.onProbe;
 		this.#secrets = options.secretsSource ?? process.env;
-		this.redactor = new Redactor([...handbook.environments.values()], this.#secrets);
+		this.redactor = new Redactor(configuredSecretValues([...handbook.environments.values()], this.#secrets));
 	}
 
 	environment(id: string | undefined): EnvironmentConfig {
@@ -159,9 +160,11 @@ export class Engine {
 		let status: Status;
 		let message: string;
 		let observed: Observed = {};
+		// Credentials the probe sends besides the configured secrets are learnt here (ctx.conceal).
+		const redactor = this.redactor.child();
 		try {
 			const params = check.kindModule.params.parse(interpolate(effectiveParams(check, env), placeholders(env, region)));
-			const ctx = { signal: controller.signal, environment: env, region, secret: secretResolver(env, this.#secrets), now: this.#now };
+			const ctx = { signal: controller.signal, environment: env, region, secret: secretResolver(env, this.#secrets), conceal: (value: string) => redactor.add(value), now: this.#now };
 			const observing = check.kindModule.observe(params, ctx);
 			// A probe that fails after its deadline has already been answered for: ignore its rejection.
 			observing.catch(() => {});
@@ -176,19 +179,23 @@ export class Engine {
 			clearTimeout(timer);
 			if (!controller.signal.aborted) controller.abort(new Error('done'));
 		}
-		return this.redactor.value({
+		// The redaction boundary: everything the probe produced is redacted, then cut to length.
+		return {
 			checkId: check.id,
 			environment: env.id,
 			region: region?.name ?? null,
 			status,
-			message,
-			observed,
+			message: finishText(redactor.text(message), MAX_MESSAGE),
+			observed: redactAndCut(redactor, observed, check.kindModule.limits),
 			durationMs: Math.round(performance.now() - started),
 			startedAt: startedAt.toISOString(),
 			finishedAt: this.#now().toISOString(),
-		});
+		};
 	}
 }
+
+/** Characters of a result's message that are kept (after redaction). */
+const MAX_MESSAGE = 1_000;
 
 function formatMs(ms: number): string {
 	return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;

@@ -27,6 +27,11 @@ export interface ProbeContext {
 	region?: RegionConfig;
 	/** The value of a secret declared in the environment's `secrets`, by its logical name. */
 	secret(name: string): string;
+	/**
+	 * Marks a credential the probe sends that is not a configured secret (an Authorization value,
+	 * a kubeconfig token): the runner redacts it from the result like a secret.
+	 */
+	conceal?(value: string): void;
 	now(): Date;
 }
 
@@ -36,6 +41,11 @@ export interface ProbeContext {
  */
 export interface Kind<Params = unknown> {
 	name: string;
+	/**
+	 * Characters kept of an observed string value, by name (default 2000). The runner cuts after
+	 * redacting, so a kind returns whole values and never cuts them itself.
+	 */
+	limits?: Readonly<Record<string, number>>;
 	/** Validates the check's `params` in handbook.config.ts. */
 	params: z.ZodType<Params>;
 	observe(params: Params, ctx: ProbeContext): Promise<Observed>;

@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import { ChecklistRegistry, docsDir } from '../checklists/registry.ts';
 import { kinds } from '../checks/kinds/index.ts';
 import { loadConfig } from '../checks/load-config.ts';
+import { finishText } from '../checks/redact.ts';
 import { Engine, type EngineOptions } from '../checks/runner.ts';
 import { dataDir, Store } from '../store/store.ts';
 import { Auth } from './auth.ts';
@@ -42,7 +43,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
 	const events = new EventHub(store, (entry) => service.eventData(entry));
 	service.events = events;
 	const auth = new Auth(store);
-	const log = (line: string) => console.log(engine.redactor.text(line));
+	// Redacted first, then cut (a quoted upstream answer may carry the marks of its cut).
+	const log = (line: string) => console.log(finishText(engine.redactor.text(line)));
 	auth.onNewToken = (token) => {
 		engine.redactor.add(token);
 		const host = process.env.HOST && process.env.HOST !== '0.0.0.0' ? process.env.HOST : 'localhost';

@@ -10,20 +10,40 @@ function sameSecret(a: string, b: string): boolean {
 	return timingSafeEqual(x, y);
 }
 
+/** How a sign-in token arrived: a link (GET, which browsers and proxies log) or a form (POST body). */
+export type SignInVia = 'link' | 'form';
+
+/** How long a one-time sign-in link stays valid. */
+export const ONE_TIME_TOKEN_HOURS = 24;
+
+/** Hours a session may go unused before it ends: HANDBOOK_SESSION_IDLE_HOURS, default 12. */
+export function sessionIdleHours(value: string | undefined = process.env.HANDBOOK_SESSION_IDLE_HOURS): number {
+	if (value === undefined || value.trim() === '') return 12;
+	const hours = Number(value);
+	if (!Number.isFinite(hours) || hours <= 0) throw new Error(`HANDBOOK_SESSION_IDLE_HOURS="${value}" is not a positive number of hours, e.g. 12`);
+	return hours;
+}
+
 /**
- * Facilitator sign-in. The token comes from HANDBOOK_FACILITATOR_TOKEN; without one, a one-time
- * sign-in token is generated (only its hash is stored) and printed as a URL, as Jupyter does.
- * A used one-time token is replaced by a new one.
+ * Facilitator sign-in. The token comes from HANDBOOK_FACILITATOR_TOKEN, accepted only in a POST
+ * body (a URL ends up in browser history and proxy logs). Links carry one-time tokens only
+ * (only their hash is stored; valid 24 h, used once, replaced by a new one when used): without
+ * a configured token the server prints one at start, as Jupyter does. A session ends after 14
+ * days, or after HANDBOOK_SESSION_IDLE_HOURS (default 12) without use.
  */
 export class Auth {
 	#store: Store;
 	#configured: string | undefined;
+	#idleMs: number;
+	#now: () => Date;
 	/** Called with a freshly generated one-time token (print it as a sign-in URL). */
 	onNewToken: (token: string) => void = () => {};
 
-	constructor(store: Store, configuredToken = process.env.HANDBOOK_FACILITATOR_TOKEN) {
+	constructor(store: Store, options: { configuredToken?: string; idleHours?: number; now?: () => Date } = {}) {
 		this.#store = store;
-		this.#configured = configuredToken || undefined;
+		this.#configured = (options.configuredToken ?? process.env.HANDBOOK_FACILITATOR_TOKEN) || undefined;
+		this.#idleMs = (options.idleHours ?? sessionIdleHours()) * 3_600_000;
+		this.#now = options.now ?? (() => new Date());
 	}
 
 	get usesConfiguredToken(): boolean {
@@ -34,28 +54,35 @@ export class Auth {
 	issueOneTimeToken(): string {
 		const token = randomBytes(24).toString('base64url');
 		this.#store.setSetting('signin_token_hash', sha256(token));
+		this.#store.setSetting('signin_token_expires_at', new Date(this.#now().getTime() + ONE_TIME_TOKEN_HOURS * 3_600_000).toISOString());
 		this.onNewToken(token);
 		return token;
 	}
 
-	/** Exchanges a sign-in token for a session cookie value, or null when the token is wrong. */
-	signIn(token: string, name: string): string | null {
+	#oneTimeTokenMatches(token: string): boolean {
+		const hash = this.#store.setting('signin_token_hash');
+		if (!hash || !timingSafeEqual(Buffer.from(sha256(token)), Buffer.from(hash))) return false;
+		const expires = this.#store.setting('signin_token_expires_at');
+		return !expires || expires > this.#now().toISOString();
+	}
+
+	/**
+	 * Exchanges a sign-in token for a session cookie value, or null when the token is wrong, used
+	 * or expired. The configured token counts only when it came in a form (POST body).
+	 */
+	signIn(token: string, name: string, via: SignInVia = 'form'): string | null {
 		if (!token) return null;
-		if (this.#configured) {
-			if (!sameSecret(token, this.#configured)) return null;
-		} else {
-			const hash = this.#store.setting('signin_token_hash');
-			if (!hash || !timingSafeEqual(Buffer.from(sha256(token)), Buffer.from(hash))) return null;
-			// One-time: the next facilitator gets a fresh URL from the server log.
-			this.#store.setSetting('signin_token_hash', null);
-			this.issueOneTimeToken();
-		}
+		if (via === 'form' && this.#configured && sameSecret(token, this.#configured)) return this.#store.createSession(name);
+		if (!this.#oneTimeTokenMatches(token)) return null;
+		// One-time: the next facilitator gets a fresh URL from the server log.
+		this.#store.setSetting('signin_token_hash', null);
+		if (!this.#configured) this.issueOneTimeToken();
 		return this.#store.createSession(name);
 	}
 
-	/** The facilitator's name for a session cookie, or null for an anonymous reader. */
+	/** The facilitator's name for a session cookie, or null for an anonymous reader (or an idle session). */
 	facilitator(cookie: string | undefined): string | null {
-		return this.#store.sessionName(cookie);
+		return this.#store.sessionName(cookie, this.#idleMs);
 	}
 
 	signOut(cookie: string): void {

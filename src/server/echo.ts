@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { clientOf } from './client.ts';
 
 export interface EchoOptions {
 	/** URL path of the echo endpoint. */
@@ -13,6 +14,8 @@ export interface EchoOptions {
 	lifetimeMs?: number;
 	/** Connections open at once; more are refused with 503. */
 	maxConnections?: number;
+	/** Connections open at once from one client (address as HANDBOOK_TRUST_PROXY lets us believe); more are refused with 429. */
+	maxPerClient?: number;
 }
 
 function refuse(socket: Duplex, status: string): void {
@@ -23,16 +26,19 @@ function refuse(socket: Duplex, status: string): void {
  * Attaches a WebSocket echo endpoint to an HTTP server: the participants' self-check opens a
  * WebSocket through their own network (proxies, VPNs, firewalls) and expects its message back.
  * Deliberately small and bounded: same-origin browsers only, short messages, a few of them, for
- * a few seconds, a bounded number of connections. Any other upgrade request is refused. The
+ * a few seconds, a bounded number of connections, and a few per client. Any other upgrade
+ * request is refused. The
  * protocol itself is the `ws` library's.
  *
  * @example
  * const { server } = startServer(); attachEcho(server.server); // ws://host/api/echo
  */
 export function attachEcho(server: Server, options: EchoOptions = {}): void {
-	const { path = '/api/echo', maxPayload = 4096, maxMessages = 20, lifetimeMs = 30_000, maxConnections = 200 } = options;
+	const { path = '/api/echo', maxPayload = 4096, maxMessages = 20, lifetimeMs = 30_000, maxConnections = 200, maxPerClient = 4 } = options;
 	// ws closes a connection whose message is over maxPayload with 1009 itself.
 	const wss = new WebSocketServer({ noServer: true, maxPayload, perMessageDeflate: false });
+	// One client must not hold the slots every participant's self-check needs.
+	const perClient = new Map<string, number>();
 
 	server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
 		socket.on('error', () => socket.destroy());
@@ -51,8 +57,16 @@ export function attachEcho(server: Server, options: EchoOptions = {}): void {
 			if (!hosts.includes(originHost)) return refuse(socket, '403 Forbidden');
 		}
 		if (wss.clients.size >= maxConnections) return refuse(socket, '503 Service Unavailable');
+		const client = clientOf(req.headers, req.socket.remoteAddress ?? '').address;
+		if ((perClient.get(client) ?? 0) >= maxPerClient) return refuse(socket, '429 Too Many Requests');
 		// A malformed handshake (version, key, method) is answered 400 by ws.
 		wss.handleUpgrade(req, socket, head, (ws) => {
+			perClient.set(client, (perClient.get(client) ?? 0) + 1);
+			ws.once('close', () => {
+				const left = (perClient.get(client) ?? 1) - 1;
+				if (left > 0) perClient.set(client, left);
+				else perClient.delete(client);
+			});
 			let messages = 0;
 			const lifetime = setTimeout(() => ws.close(1000, 'echo session over'), lifetimeMs);
 			ws.on('message', (data, isBinary) => {

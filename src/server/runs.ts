@@ -142,7 +142,8 @@ export class RunService {
 
 	#record(runId: string): RunRecord {
 		try {
-			return this.store.record(runId);
+			// Fields and notes are typed by people, who may paste a secret: redacted in every read.
+			return this.engine.redactor.value(this.store.record(runId));
 		} catch (err) {
 			if (err instanceof NotFoundError) throw new RequestError(404, err.message);
 			throw err;
@@ -225,7 +226,7 @@ export class RunService {
 		if (!item.fields.some((f) => f.name === name)) throw new RequestError(404, `item "${itemId}" records no field "${name}"`);
 		const field = this.store.setField(runId, name, value, actor, itemId);
 		this.events?.notify(runId);
-		return field;
+		return this.engine.redactor.value(field);
 	}
 
 	decide(runId: string, decision: 'go' | 'no-go', note: string | null, actor: string) {
@@ -246,7 +247,7 @@ export class RunService {
 	/** The state an audit entry changed, sent with the live event so pages need not refetch. */
 	eventData(entry: AuditEntry): unknown {
 		if (!entry.runId) return undefined;
-		const record = this.store.record(entry.runId);
+		const record = this.engine.redactor.value(this.store.record(entry.runId));
 		switch (entry.action) {
 			case 'check.start':
 			case 'check.result':

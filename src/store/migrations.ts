@@ -160,4 +160,9 @@ export const migrations: readonly string[] = [
 	);
 	CREATE INDEX workshop_events_by_workshop ON workshop_events (workshop, id);
 	`,
+	// 3: sessions end after a time without use (idle expiry), besides their absolute expiry
+	`
+	ALTER TABLE sessions ADD COLUMN last_seen_at TEXT;
+	UPDATE sessions SET last_seen_at = created_at;
+	`,
 ];

@@ -439,17 +439,31 @@ export class Store {
 		const now = this.#now();
 		this.#tx(() =>
 			this.db
-				.prepare('INSERT INTO sessions (token_hash, name, created_at, expires_at) VALUES (?, ?, ?, ?)')
-				.run(sha256(token), name, now.toISOString(), new Date(now.getTime() + ttlHours * 3_600_000).toISOString()),
+				.prepare('INSERT INTO sessions (token_hash, name, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?)')
+				.run(sha256(token), name, now.toISOString(), new Date(now.getTime() + ttlHours * 3_600_000).toISOString(), now.toISOString()),
 		);
 		return token;
 	}
 
-	/** The name of the facilitator a session cookie belongs to, or null. */
-	sessionName(token: string | undefined): string | null {
+	/**
+	 * The name of the facilitator a session cookie belongs to, or null: also when the session went
+	 * unused for `idleMs`. Use is recorded at most once a minute (or a tenth of `idleMs`).
+	 */
+	sessionName(token: string | undefined, idleMs = Infinity): string | null {
 		if (!token) return null;
-		const row = this.db.prepare('SELECT name, expires_at FROM sessions WHERE token_hash = ?').get(sha256(token)) as Row | undefined;
-		if (!row || (row.expires_at as string) < this.#at()) return null;
+		const hash = sha256(token);
+		const row = this.db.prepare('SELECT name, expires_at, last_seen_at, created_at FROM sessions WHERE token_hash = ?').get(hash) as Row | undefined;
+		const now = this.#now();
+		if (!row || (row.expires_at as string) < now.toISOString()) return null;
+		const lastSeen = Date.parse((row.last_seen_at ?? row.created_at) as string);
+		if (now.getTime() - lastSeen > idleMs) return null;
+		if (now.getTime() - lastSeen > Math.min(60_000, idleMs / 10)) {
+			try {
+				this.#tx(() => this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?').run(now.toISOString(), hash));
+			} catch {
+				// A read must not fail because its bookkeeping could not be written (full disk).
+			}
+		}
 		return row.name as string;
 	}
 

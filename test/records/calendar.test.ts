@@ -107,17 +107,17 @@ describe('npx handbook calendar', () => {
 describe('GET /calendar.ics', () => {
 	let server: RunningServer;
 	beforeAll(async () => {
-		server = await startServer({ HANDBOOK_FACILITATOR_TOKEN: 'calendar-test-token' });
+		server = await startServer({ HANDBOOK_FACILITATOR_TOKEN: 'calendar-test-token', HANDBOOK_SITE_URL: 'https://handbook.example.test' });
 	});
 	afterAll(async () => server?.stop());
 
-	it('serves the calendar on demand, with links to the handbook that served it', async () => {
+	it('serves the calendar on demand, with links to the configured site (never the Host header)', async () => {
 		const res = await fetch(`${server.url}/calendar.ics?months=2`);
 		expect(res.status).toBe(200);
 		expect(res.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
 		const all = events(await res.text());
 		expect(all).toHaveLength(12);
-		expect(all.every((e) => e.url.startsWith(`${server.url}/`))).toBe(true);
+		expect(all.every((e) => e.url.startsWith('https://handbook.example.test/'))).toBe(true);
 		expect((await fetch(`${server.url}/calendar.ics?months=99`)).status).toBe(400);
 	});
 });

@@ -1,6 +1,7 @@
 import { environmentSchema, type EnvironmentConfig, type RegionConfig } from '../../src/checks/config.ts';
 import { expect } from 'vitest';
-import { ProbeError, type ProbeContext } from '../../src/checks/types.ts';
+import { finishText, redactAndCut, Redactor } from '../../src/checks/redact.ts';
+import { ProbeError, type Kind, type Observed, type ProbeContext } from '../../src/checks/types.ts';
 
 export interface ProbeContextOptions {
 	/** Overrides of the test environment (id "test", one loopback region, no endpoints). */
@@ -43,7 +44,8 @@ export function probeContext(options: ProbeContextOptions = {}): ProbeContext {
 		secrets: Object.fromEntries(Object.keys(secrets).map((name) => [name, `TEST_${name.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}`])),
 	});
 	const environment: EnvironmentConfig = { ...base, id: 'test', ...options.environment };
-	return {
+	const redactor = new Redactor(Object.values(secrets));
+	const ctx: ProbeContext = {
 		signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
 		environment,
 		region: options.region,
@@ -52,16 +54,33 @@ export function probeContext(options: ProbeContextOptions = {}): ProbeContext {
 			if (value === undefined) throw new Error(`secret "${name}" is not set (declare it in the environment's secrets)`);
 			return value;
 		},
+		conceal: (value) => redactor.add(value),
 		now: () => (options.now ? new Date(options.now) : new Date()),
 	};
+	redactors.set(ctx, redactor);
+	return ctx;
 }
 
-/** Awaits a probe expected to fail, asserts it failed with a ProbeError and returns it. */
+const redactors = new WeakMap<ProbeContext, Redactor>();
+
+/**
+ * What the runner makes of a kind's observed values: redacted of the context's secrets and of
+ * the credentials the probe concealed, then cut to the kind's limits.
+ */
+export function atBoundary(observed: Observed, kind: Pick<Kind, 'limits'>, ctx: ProbeContext): Observed {
+	return redactAndCut(redactors.get(ctx) ?? new Redactor(), observed, kind.limits);
+}
+
+/**
+ * Awaits a probe expected to fail, asserts it failed with a ProbeError and returns it with its
+ * message as the runner shows it (quoted answers cut to their excerpt).
+ */
 export async function probeError(promise: Promise<unknown>): Promise<ProbeError> {
 	const err = await promise.then(
 		() => undefined,
 		(e: unknown) => e,
 	);
 	expect(err).toBeInstanceOf(ProbeError);
-	return err as ProbeError;
+	const probe = err as ProbeError;
+	return Object.assign(new ProbeError(finishText(probe.message), probe.observed), { stack: probe.stack });
 }

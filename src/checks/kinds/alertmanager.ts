@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { httpRequest, netOptions, NetworkError, type HttpResponse } from '../net.ts';
+import { excerpt } from '../redact.ts';
 import { ProbeError, type Kind, type ProbeContext } from '../types.ts';
 import { allSettledOrThrow } from '../settle.ts';
 
@@ -79,11 +80,11 @@ async function getJson<T>(ctx: ProbeContext, base: string, path: string): Promis
 		throw err;
 	}
 	const route = path.split('?')[0];
-	if (res.status !== 200) throw new ProbeError(`Alertmanager ${route} answered ${res.status}: ${res.body.slice(0, 120)}`, { httpStatus: res.status });
+	if (res.status !== 200) throw new ProbeError(`Alertmanager ${route} answered ${res.status}: ${excerpt(res.body, 120)}`, { httpStatus: res.status });
 	try {
 		return JSON.parse(res.body) as T;
 	} catch {
-		throw new ProbeError(`Alertmanager ${route} answered with a body that is not JSON: ${res.body.slice(0, 120)}`);
+		throw new ProbeError(`Alertmanager ${route} answered with a body that is not JSON: ${excerpt(res.body, 120)}`);
 	}
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { requiredCapacity } from '../capacity.ts';
 import { httpRequest, netOptions, NetworkError, type HttpResponse } from '../net.ts';
+import { excerpt } from '../redact.ts';
 import { ProbeError, type Kind, type Observed, type ProbeContext } from '../types.ts';
 import { allSettledOrThrow } from '../settle.ts';
 
@@ -87,7 +88,7 @@ export function parseBody<T>(res: HttpResponse, what: string): T {
 	try {
 		return JSON.parse(res.body) as T;
 	} catch {
-		throw new ProbeError(`Coder ${what} answered ${res.status} with a body that is not JSON: ${res.body.slice(0, 120)}`, { httpStatus: res.status });
+		throw new ProbeError(`Coder ${what} answered ${res.status} with a body that is not JSON: ${excerpt(res.body, 120)}`, { httpStatus: res.status });
 	}
 }
 
@@ -98,7 +99,7 @@ export function coderError(res: HttpResponse, what: string, tokenSecret: string)
 		const body = JSON.parse(res.body) as CoderError;
 		message = [body.message, body.detail].filter(Boolean).join(': ');
 	} catch {
-		message = res.body.slice(0, 120);
+		message = excerpt(res.body, 120);
 	}
 	const hint =
 		res.status === 401

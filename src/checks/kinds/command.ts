@@ -2,21 +2,43 @@ import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
+import { CUT } from '../redact.ts';
 import { ProbeError, type Kind } from '../types.ts';
-import { redactSecrets, resolveSecretRefs } from './http.ts';
+import { resolveSecretRefs } from './http.ts';
 
 export const params = z.strictObject({
 	/** The program and its arguments, passed as they are: no shell ever interprets them. */
 	argv: z.array(z.string().min(1)).min(1, { error: 'give the program to run, e.g. ["crane", "digest", "…"]' }),
 	cwd: z.string().min(1).optional(),
-	/** Extra environment variables; a value `secret:NAME` passes the secret NAME (never shown). */
+	/**
+	 * The program's environment besides PATH, HOME and the locale: the only way a variable (and a
+	 * secret, as `secret:NAME`) reaches it. This is the check's declaration of the secrets it uses.
+	 * `env:NAME` passes the engine's own variable NAME (left out when unset).
+	 */
 	env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'an environment variable name such as "REGISTRY_TOKEN"' }), z.string()).optional(),
 });
 
 /** Output kept per stream; the rest is read and dropped so the program never blocks on a full pipe. */
 const MAX_CAPTURE_BYTES = 64 * 1024;
-/** Characters of each stream that are returned. */
-const MAX_SHOWN_CHARS = 2_000;
+/** What a program inherits from the engine's environment: nothing that could hold a secret. */
+const INHERITED = /^(PATH|HOME|LANG|LANGUAGE|LC_[A-Z_]+|TZ)$/;
+
+/**
+ * The environment of a check's program: PATH, HOME and the locale of the engine, then the
+ * variables the check declares in `env` (secrets among them).
+ */
+export function programEnvironment(declared: Record<string, string>, source: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {};
+	for (const [name, value] of Object.entries(source)) if (INHERITED.test(name) && value !== undefined) env[name] = value;
+	for (const [name, value] of Object.entries(declared)) {
+		const passed = ENV_REF.exec(value);
+		if (!passed) env[name] = value;
+		else if (source[passed[1]!] !== undefined) env[name] = source[passed[1]!];
+	}
+	return env;
+}
+
+const ENV_REF = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
 
 function capture(stream: Readable): () => string {
 	const chunks: Buffer[] = [];
@@ -27,7 +49,8 @@ function capture(stream: Readable): () => string {
 		size += chunk.length;
 	});
 	stream.on('error', () => {});
-	return () => Buffer.concat(chunks).toString('utf8');
+	// A cut output ends in CUT: the redactor removes a secret the cut split.
+	return () => Buffer.concat(chunks).toString('utf8') + (size > MAX_CAPTURE_BYTES ? CUT : '');
 }
 
 function killGroup(pid: number | undefined): void {
@@ -50,9 +73,9 @@ function parseJson(text: string): unknown {
 
 /**
  * Runs a program (no shell: `argv` is passed literally) in its own process group and observes
- * its exit code and output. The program inherits the engine's environment minus the variables
- * that hold the environment's declared secrets; a secret reaches it only through `env`
- * (`secret:NAME`), and is redacted from the output. At the deadline the whole process group is
+ * its exit code and output. The program gets only PATH, HOME and the locale from the engine's
+ * environment, plus what the check declares in `env`; a secret reaches it only as `secret:NAME`
+ * there, and is redacted from the output by the runner. At the deadline the whole process group is
  * killed with SIGKILL, and once the program exits any children it left behind are killed too.
  * A missing program, or a program still running at the deadline, is a ProbeError. Outcome rules
  * express conventions such as exit 0/1/2 = pass/fail/warn (`exitCode == 1` → fail).
@@ -60,8 +83,8 @@ function parseJson(text: string): unknown {
  * Observed values:
  * - `exitCode` (number | null): the exit code, null when a signal ended the program.
  * - `signal` (string | null): the signal that ended it (e.g. "SIGSEGV"), else null.
- * - `stdout` (string): standard output, trimmed, first 2000 characters.
- * - `stderr` (string): standard error, trimmed, first 2000 characters.
+ * - `stdout` (string): standard output, trimmed, first 2000 characters (cut after redaction).
+ * - `stderr` (string): standard error, trimmed, first 2000 characters (cut after redaction).
  * - `json` (unknown): the standard output parsed as JSON (up to 64 KiB), or null when it is not JSON.
  */
 const command: Kind<z.output<typeof params>> = {
@@ -69,20 +92,18 @@ const command: Kind<z.output<typeof params>> = {
 	params,
 	async observe(p, ctx) {
 		const [program, ...args] = p.argv as [string, ...string[]];
-		const { values: extraEnv, secrets } = resolveSecretRefs(p.env, ctx, 'env');
+		const declared = resolveSecretRefs(p.env, ctx, 'env');
 		if (p.cwd !== undefined && !statSync(p.cwd, { throwIfNoEntry: false })?.isDirectory()) {
 			throw new ProbeError(`cwd ${p.cwd} of ${program} is not a directory`);
 		}
-		const env: NodeJS.ProcessEnv = { ...process.env };
-		// The engine's own secrets never leak to a program that was not given them.
-		for (const variable of Object.values(ctx.environment.secrets ?? {})) delete env[variable];
-		Object.assign(env, extraEnv);
+		const env = programEnvironment(declared);
 		if (ctx.signal.aborted) throw new ProbeError(`${program} was not started: the deadline had passed`);
 
 		const child = spawn(program, args, { cwd: p.cwd, env, shell: false, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 		const stdout = capture(child.stdout!);
 		const stderr = capture(child.stderr!);
-		const shown = (text: string) => redactSecrets(text.trim().slice(0, MAX_SHOWN_CHARS).trim(), secrets);
+		// Whole: the runner redacts, then cuts to 2000 characters.
+		const shown = (text: string) => text.trim();
 
 		const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
 			let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -127,7 +148,7 @@ const command: Kind<z.output<typeof params>> = {
 			signal: ended.signal,
 			stdout: shown(out),
 			stderr: shown(stderr()),
-			json: redactSecrets(parseJson(out.trim()), secrets),
+			json: parseJson(out.trim()),
 		};
 	},
 };

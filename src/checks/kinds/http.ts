@@ -5,15 +5,14 @@ import { ProbeError, type Kind, type Observed, type ProbeContext } from '../type
 const SECRET_REF = /^secret:(.+)$/;
 
 /**
- * Replaces `secret:NAME` values with `ctx.secret(NAME)`, and returns the secret values used so
- * that whatever comes back (a body, a program's output) can be redacted of them.
+ * Replaces `secret:NAME` values with `ctx.secret(NAME)`. What comes back (a body, a program's
+ * output) is redacted of every configured secret by the runner.
  *
  * @example
- * const { values, secrets } = resolveSecretRefs({ authorization: 'secret:coderToken' }, ctx, 'header');
+ * const headers = resolveSecretRefs({ authorization: 'secret:coderToken' }, ctx, 'header');
  */
-export function resolveSecretRefs(refs: Record<string, string> | undefined, ctx: ProbeContext, what: string): { values: Record<string, string>; secrets: string[] } {
+export function resolveSecretRefs(refs: Record<string, string> | undefined, ctx: ProbeContext, what: string): Record<string, string> {
 	const values: Record<string, string> = {};
-	const secrets: string[] = [];
 	for (const [key, value] of Object.entries(refs ?? {})) {
 		const ref = SECRET_REF.exec(value);
 		if (!ref) {
@@ -25,20 +24,24 @@ export function resolveSecretRefs(refs: Record<string, string> | undefined, ctx:
 		} catch (err) {
 			throw new ProbeError(`${what} ${key}: ${(err as Error).message}`);
 		}
-		if (values[key]) secrets.push(values[key]);
 	}
-	return { values, secrets };
+	return values;
 }
 
-/** Removes every secret value from a string, or from the strings inside a JSON value. */
-export function redactSecrets<T>(value: T, secrets: string[]): T {
-	if (!secrets.length) return value;
-	if (typeof value === 'string') return secrets.reduce((s, secret) => s.split(secret).join('[redacted]'), value as string) as T;
-	if (Array.isArray(value)) return value.map((v) => redactSecrets(v, secrets)) as T;
-	if (value && typeof value === 'object') {
-		return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactSecrets(k, secrets), redactSecrets(v, secrets)])) as T;
+/** Headers whose values are credentials, whatever the config wrote in them. */
+const CREDENTIAL_HEADERS = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|private-token|coder-session-token)$/i;
+
+/**
+ * Marks the credentials among request headers as secrets of the probe: the whole value and the
+ * credential after its scheme ("Bearer abc" → "abc").
+ */
+export function concealCredentials(headers: Record<string, string>, ctx: ProbeContext): void {
+	for (const [name, value] of Object.entries(headers)) {
+		if (!CREDENTIAL_HEADERS.test(name)) continue;
+		ctx.conceal?.(value);
+		const credential = /^\S+\s+(\S.*)$/.exec(value)?.[1];
+		if (credential) ctx.conceal?.(credential);
 	}
-	return value;
 }
 
 function isRegExp(source: string): boolean {
@@ -65,12 +68,13 @@ const MAX_BODY_BYTES = 256 * 1024;
 /**
  * One HTTP(S) request over the environment's resolvers and CA, stopped at the deadline. Network
  * failures (DNS, refused, TLS, deadline) are observations, not errors: `status` is null and
- * `error`/`phase` say what failed. Secrets sent in headers are redacted from what is returned.
+ * `error`/`phase` say what failed. Credentials sent in headers are redacted from what is returned
+ * (by the runner, as every configured secret).
  *
  * Observed values:
  * - `status` (number | null): the HTTP status, null when no response came.
  * - `ok` (boolean): status is 2xx.
- * - `body` (string): the first 200 characters of the body, trimmed.
+ * - `body` (string): the first 200 characters of the body, trimmed (cut after redaction).
  * - `json` (object | null): the parsed body when it is a JSON object or array, else null.
  * - `durationMs` (number): time to the full body, or to the failure.
  * - `error` (string | null): the network error code (ENOTFOUND, ECONNREFUSED, DEPTH_ZERO_SELF_SIGNED_CERT, ABORTED…).
@@ -80,8 +84,10 @@ const MAX_BODY_BYTES = 256 * 1024;
 const http: Kind<z.output<typeof params>> = {
 	name: 'http',
 	params,
+	limits: { body: 200 },
 	async observe(p, ctx) {
-		const { values: headers, secrets } = resolveSecretRefs(p.headers, ctx, 'header');
+		const headers = resolveSecretRefs(p.headers, ctx, 'header');
+		concealCredentials(headers, ctx);
 		const net = netOptions(ctx.environment);
 		const started = performance.now();
 		let onAbort = () => {};
@@ -96,16 +102,16 @@ const http: Kind<z.output<typeof params>> = {
 			const request = httpRequest(p.url, { method: p.method, headers, signal: ctx.signal, maxBodyBytes: MAX_BODY_BYTES }, net);
 			request.catch(() => {}); // settled after the race when the deadline won
 			const res = await Promise.race([request, deadline]);
-			const fullBody = redactSecrets(res.body, secrets);
 			return {
 				status: res.status,
 				ok: res.status >= 200 && res.status < 300,
-				body: fullBody.trim().slice(0, 200).trim(),
-				json: jsonObject(fullBody),
+				// Whole: the runner redacts it, then cuts it to `limits.body`.
+				body: res.body,
+				json: jsonObject(res.body),
 				durationMs: Math.round(res.durationMs),
 				error: null,
 				phase: null,
-				bodyMatches: p.bodyPattern === undefined ? null : new RegExp(p.bodyPattern).test(fullBody),
+				bodyMatches: p.bodyPattern === undefined ? null : new RegExp(p.bodyPattern).test(res.body),
 			} satisfies Observed;
 		} catch (err) {
 			if (!(err instanceof NetworkError)) throw err;

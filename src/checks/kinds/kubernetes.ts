@@ -4,6 +4,8 @@ import { fetch } from 'undici';
 import { z } from 'zod';
 import { headroom, requiredCapacity } from '../capacity.ts';
 import { errorCode } from '../net.ts';
+import { concealCredentials } from './http.ts';
+import { excerpt } from '../redact.ts';
 import { ProbeError, type Kind, type Observed, type ProbeContext } from '../types.ts';
 import { allSettledOrThrow } from '../settle.ts';
 
@@ -82,6 +84,7 @@ interface KubeSession {
 	custom: k8s.CustomObjectsApi;
 	options: k8s.ConfigurationOptions;
 	signal: AbortSignal;
+	ctx: ProbeContext;
 }
 
 function loadKubeConfig(ctx: ProbeContext): k8s.KubeConfig {
@@ -92,11 +95,18 @@ function loadKubeConfig(ctx: ProbeContext): k8s.KubeConfig {
 	} catch (err) {
 		throw new ProbeError(`the kubeconfig ${ctx.environment.kubeconfig ?? '($KUBECONFIG or ~/.kube/config)'} cannot be read: ${(err as Error).message}`);
 	}
+	// The credentials in the kubeconfig are secrets of the probe, though the config never names them.
+	for (const user of kc.users) {
+		for (const value of [user.token, user.password, ...Object.values((user.authProvider?.config ?? {}) as Record<string, unknown>)]) {
+			if (typeof value === 'string') ctx.conceal?.(value);
+		}
+	}
 	return kc;
 }
 
 /** A session on one context of the kubeconfig: its own KubeConfig, so sessions can run side by side. */
-function session(base: k8s.KubeConfig, context: string, signal: AbortSignal): KubeSession {
+function session(base: k8s.KubeConfig, context: string, ctx: ProbeContext): KubeSession {
+	const signal = ctx.signal;
 	if (!base.getContextObject(context)) {
 		const known = base.getContexts().map((c) => c.name);
 		throw new ProbeError(`kube context "${context}" is not in the kubeconfig (contexts: ${known.join(', ') || 'none'})`, { context });
@@ -120,6 +130,7 @@ function session(base: k8s.KubeConfig, context: string, signal: AbortSignal): Ku
 		custom: kc.makeApiClient(k8s.CustomObjectsApi),
 		options: { middleware: [withSignal], middlewareMergeStrategy: 'append' },
 		signal,
+		ctx,
 	};
 }
 
@@ -143,7 +154,7 @@ function kubeError(err: unknown, s: KubeSession, what: string): ProbeError {
 			reason = status?.reason ?? '';
 			message = status?.message ?? '';
 		} catch {
-			message = String(err.body ?? '').slice(0, 120);
+			message = excerpt(String(err.body ?? ''), 120);
 		}
 		// Some generated handlers drop the body (e.g. 401): fall back to the standard reason.
 		reason ||= (STATUS_CODES[code] ?? '').replace(/\s+/g, '');
@@ -204,7 +215,7 @@ function digestOf(imageID: string | undefined): string | null {
 
 async function observeImageDigests(p: z.output<typeof imageDigestsParams>, ctx: ProbeContext, base: k8s.KubeConfig): Promise<Observed> {
 	const regions = ctx.environment.regions;
-	const sessions = regions.map((r) => session(base, r.kubeContext, ctx.signal));
+	const sessions = regions.map((r) => session(base, r.kubeContext, ctx));
 	const perRegion = await allSettledOrThrow(
 		sessions.map(async (s) => {
 			const pods = await call(s, `list pods ${p.namespace} (${p.labelSelector})`, () =>
@@ -299,6 +310,8 @@ async function observeNodeStorage(p: z.output<typeof nodeStorageParams>, s: Kube
 	// One authentication (and one connection pool) for all the kubelet requests.
 	const auth = new k8s.RequestContext(server, k8s.HttpMethod.GET);
 	await call(s, 'authenticate', () => s.kc.applySecurityAuthentication(auth));
+	// A token an exec plugin produced is known only now.
+	concealCredentials(auth.getHeaders() as Record<string, string>, s.ctx);
 	const dispatcher = auth.getDispatcher();
 	const used: Array<{ node: string; percent: number }> = [];
 	const unreadable: string[] = [];
@@ -460,7 +473,7 @@ const kubernetes: Kind<Params> = {
 	async observe(p, ctx) {
 		const base = loadKubeConfig(ctx);
 		if (p.mode === 'image-digests') return observeImageDigests(p, ctx, base);
-		const s = session(base, contextOf(ctx), ctx.signal);
+		const s = session(base, contextOf(ctx), ctx);
 		switch (p.mode) {
 			case 'deployment':
 				return observeDeployment(p, ctx, s);

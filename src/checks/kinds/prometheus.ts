@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { httpRequest, netOptions, NetworkError, type HttpResponse } from '../net.ts';
+import { excerpt } from '../redact.ts';
 import { ProbeError, type Kind, type Observed, type ProbeContext } from '../types.ts';
 
 const queryParams = z.strictObject({
@@ -58,7 +59,7 @@ function answer<T>(res: HttpResponse, what: string): T {
 	try {
 		body = JSON.parse(res.body) as ApiAnswer<T>;
 	} catch {
-		throw new ProbeError(`Prometheus ${what} answered ${res.status} with a body that is not JSON: ${res.body.slice(0, 120)}`, { httpStatus: res.status });
+		throw new ProbeError(`Prometheus ${what} answered ${res.status} with a body that is not JSON: ${excerpt(res.body, 120)}`, { httpStatus: res.status });
 	}
 	if (res.status !== 200 || body.status !== 'success' || body.data === undefined) {
 		const reason = body.error ? `${body.errorType ?? 'error'}: ${body.error}` : 'no data';

@@ -1,24 +1,58 @@
+import type { APIContext } from 'astro';
 import { z } from 'zod';
-import { sessionCookie } from '../../server/auth.ts';
+import type { App } from '../../server/app.ts';
+import { ONE_TIME_TOKEN_HOURS, sessionCookie } from '../../server/auth.ts';
+import { requestClient, secureCookies } from '../../server/client.ts';
 import { endpoint, facilitatorOf, json, readJson } from '../../server/http.ts';
 import { RequestError } from '../../server/runs.ts';
+import { safeNextPath, signInProblemPage } from '../../server/signin-page.ts';
 
 export const prerender = false;
 
-const cookieOptions = (secure: boolean) => ({ httpOnly: true, sameSite: 'strict' as const, path: '/', secure, maxAge: 14 * 24 * 3600 });
+function setSessionCookie(context: APIContext, cookie: string): void {
+	// Secure whenever the client came over https (as far as HANDBOOK_TRUST_PROXY lets us believe)
+	// or the site's configured URL is https. The session also ends server-side when idle.
+	context.cookies.set(sessionCookie, cookie, { httpOnly: true, sameSite: 'strict', path: '/', secure: secureCookies(requestClient(context)), maxAge: 14 * 24 * 3600 });
+}
 
-/** Who is signed in. */
+/** Sign-in attempts, by link or by form, share one allowance per client. */
+function takeAttempt(app: App, context: APIContext): number {
+	return app.limiter.take(`signin:${requestClient(context).address}`);
+}
+
+/**
+ * Who is signed in; or, with `?token=`, the one-time sign-in link: signs in and returns to
+ * `next` (a path of this site). A wrong, used or expired link gets a page saying what to do.
+ * The configured HANDBOOK_FACILITATOR_TOKEN is never accepted here: only in a POST body.
+ */
 export const GET = endpoint((app, context) => {
 	const token = context.url.searchParams.get('token');
-	if (token !== null) {
-		// The one-time sign-in link printed by the server: sign in, then go to the home page.
-		const cookie = app.auth.signIn(token, 'facilitator');
-		if (!cookie) return json({ error: 'this sign-in link is wrong or was already used; the server log prints a new one' }, 401);
-		context.cookies.set(sessionCookie, cookie, cookieOptions(context.url.protocol === 'https:'));
-		return context.redirect('/', 303);
+	if (token === null) {
+		const name = facilitatorOf(app, context);
+		return json({ facilitator: name !== null, name });
 	}
-	const name = facilitatorOf(app, context);
-	return json({ facilitator: name !== null, name });
+	const next = safeNextPath(context.url.searchParams.get('next'));
+	const retryAfter = takeAttempt(app, context);
+	if (retryAfter) {
+		const page = signInProblemPage({ status: 429, title: 'Too many sign-in attempts', paragraphs: [`Too many sign-in attempts came from your address. Wait ${retryAfter} seconds, then open your sign-in link again.`], next });
+		page.headers.set('retry-after', String(retryAfter));
+		return page;
+	}
+	const cookie = app.auth.signIn(token, 'facilitator', 'link');
+	if (!cookie) {
+		return signInProblemPage({
+			status: 401,
+			title: 'This sign-in link does not work any more',
+			paragraphs: [
+				`Each sign-in link works once, and for ${ONE_TIME_TOKEN_HOURS} hours. This one has already been used, has expired, or was copied incompletely.`,
+				'What to do: ask the person who runs the handbook server for a new link (the server prints a fresh one in its log each time one is used), or sign in with the facilitator token from the run bar of any checklist page.',
+				'If you already signed in with this link a moment ago, you are signed in: just open the handbook.',
+			],
+			next,
+		});
+	}
+	setSessionCookie(context, cookie);
+	return context.redirect(next, 303);
 });
 
 const signIn = z.strictObject({ token: z.string().min(1).max(512), name: z.string().trim().min(1).max(80).optional() });
@@ -26,11 +60,11 @@ const signIn = z.strictObject({ token: z.string().min(1).max(512), name: z.strin
 /** Facilitator sign-in with the token: sets an httpOnly, SameSite=Strict session cookie. */
 export const POST = endpoint(async (app, context) => {
 	const body = await readJson(context.request, signIn);
-	const retryAfter = app.limiter.take(`signin:${context.clientAddress}`);
-	if (retryAfter) throw new RequestError(429, `too many sign-in attempts; try again in ${retryAfter} s`);
-	const cookie = app.auth.signIn(body.token, body.name ?? 'facilitator');
+	const retryAfter = takeAttempt(app, context);
+	if (retryAfter) throw Object.assign(new RequestError(429, `too many sign-in attempts; try again in ${retryAfter} s`), { retryAfter });
+	const cookie = app.auth.signIn(body.token, body.name ?? 'facilitator', 'form');
 	if (!cookie) throw new RequestError(401, 'wrong facilitator token');
-	context.cookies.set(sessionCookie, cookie, cookieOptions(context.url.protocol === 'https:'));
+	setSessionCookie(context, cookie);
 	return json({ facilitator: true, name: body.name ?? 'facilitator' });
 });
 

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import command from '../../../src/checks/kinds/command.ts';
 import { compileRules, evaluateOutcome } from '../../../src/checks/outcome.ts';
 import { ProbeError } from '../../../src/checks/types.ts';
-import { probeContext } from '../../support/probe-context.ts';
+import { atBoundary, probeContext } from '../../support/probe-context.ts';
 
 const NODE = process.execPath;
 // The exit-code convention of a checking script: 0 pass, 1 fail, 2 warn, anything else an error.
@@ -17,7 +17,8 @@ const rules = compileRules([
 	{ status: 'error', message: 'exit {exitCode}: {stderr}' },
 ]);
 
-const observe = (params: unknown, context = probeContext({ timeoutMs: 10_000 })) => command.observe(command.params.parse(params), context);
+// Through the runner's boundary (redact, then cut), as every result leaves the engine.
+const observe = async (params: unknown, context = probeContext({ timeoutMs: 10_000 })) => atBoundary(await command.observe(command.params.parse(params), context), command, context);
 const script = (source: string, ...args: string[]) => ({ argv: [NODE, '-e', source, ...args] });
 
 const tempDirs: string[] = [];

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from '../../../src/checks/kinds/http.ts';
 import { compileRules, evaluateOutcome } from '../../../src/checks/outcome.ts';
 import { ProbeError } from '../../../src/checks/types.ts';
-import { probeContext } from '../../support/probe-context.ts';
+import { atBoundary, probeContext } from '../../support/probe-context.ts';
 import { createTestPki, type TestPki } from '../../support/targets/certs.ts';
 import { startDnsmasq, type Dnsmasq } from '../../support/targets/dnsmasq.ts';
 import { startHttpServer, startHttpsServer, type TestServer } from '../../support/targets/https-server.ts';
@@ -91,7 +91,8 @@ function ctx(options: { ca?: boolean; timeoutMs?: number; secrets?: Record<strin
 	});
 }
 const url = (path: string, host = HOST) => `https://${host}:${https.port}${path}`;
-const observe = (params: unknown, context = ctx()) => http.observe(http.params.parse(params), context);
+// Through the runner's boundary (redact, then cut), as every result leaves the engine.
+const observe = async (params: unknown, context = ctx()) => atBoundary(await http.observe(http.params.parse(params), context), http, context);
 
 describe('http kind', () => {
 	it('observes 200 OK from /healthz (pass)', async () => {
