@@ -36,10 +36,13 @@ export const capacityTable: readonly CapacityRow[] = [
  * handbook keeps the last row's rates, 0.4 to 0.5 provisioners per user (12-15 for 30), and
  * one gateway replica per 4 users once that exceeds 8.
  */
+export const beyondRates = { provisionersPerUser: { min: 0.4, recommended: 0.5 }, litellmFloor: 8, usersPerLitellmReplica: 4 } as const;
+
 export function beyondTable(users: number): Omit<CapacityRow, 'minUsers' | 'maxUsers'> {
+	const r = beyondRates;
 	return {
-		provisioners: { min: Math.ceil(users * 0.4), recommended: Math.ceil(users * 0.5) },
-		litellmReplicas: { min: 8, recommended: Math.max(8, Math.ceil(users / 4)) },
+		provisioners: { min: Math.ceil(users * r.provisionersPerUser.min), recommended: Math.ceil(users * r.provisionersPerUser.recommended) },
+		litellmReplicas: { min: r.litellmFloor, recommended: Math.max(r.litellmFloor, Math.ceil(users / r.usersPerLitellmReplica)) },
 	};
 }
 
