@@ -24,9 +24,10 @@ export default defineConfig({
 		'ai.coder.com': {
 			title: 'ai.coder.com (workshop platform)',
 			regions: [
-				{ name: 'us-east-2', title: 'Ohio (control plane)', host: 'ai.coder.com', wildcard: '*.ai.coder.com', kubeContext: 'us-east-2', proxy: 'primary' },
-				{ name: 'us-west-2', title: 'Oregon proxy', host: 'oregon-proxy.ai.coder.com', wildcard: '*.oregon-proxy.ai.coder.com', kubeContext: 'us-west-2', proxy: 'oregon-proxy' },
-				{ name: 'eu-west-2', title: 'London proxy', host: 'emea-proxy.ai.coder.com', wildcard: '*.emea-proxy.ai.coder.com', kubeContext: 'eu-west-2', proxy: 'emea-proxy' },
+				// CloudFlare points each pair of names at its region's NLB; the NLB hostnames are generated (Terraform output `nlb_hostname`).
+				{ name: 'us-east-2', title: 'Ohio (control plane)', host: 'ai.coder.com', wildcard: '*.ai.coder.com', kubeContext: 'us-east-2', proxy: 'primary', loadBalancer: unset('the us-east-2 NLB hostname (Terraform output nlb_hostname, or kubectl -n coder get svc --context us-east-2)') },
+				{ name: 'us-west-2', title: 'Oregon proxy', host: 'oregon-proxy.ai.coder.com', wildcard: '*.oregon-proxy.ai.coder.com', kubeContext: 'us-west-2', proxy: 'oregon-proxy', loadBalancer: unset('the us-west-2 NLB hostname (kubectl -n coder get svc --context us-west-2)') },
+				{ name: 'eu-west-2', title: 'London proxy', host: 'emea-proxy.ai.coder.com', wildcard: '*.emea-proxy.ai.coder.com', kubeContext: 'eu-west-2', proxy: 'emea-proxy', loadBalancer: unset('the eu-west-2 NLB hostname (kubectl -n coder get svc --context eu-west-2)') },
 			],
 			coder: { url: 'https://ai.coder.com', tokenSecret: 'coderToken' },
 			// LiteLLM sits behind an ALB in us-east-2; Terraform takes its host as the sensitive `host_name` variable.
@@ -154,6 +155,20 @@ export default defineConfig({
 				{ status: 'fail', when: 'failed > 0', message: 'does not resolve: {failedNames} ({errors})' },
 				{ status: 'fail', when: 'unexpected > 0', message: 'resolves outside the expected targets: {unexpectedNames}' },
 				{ status: 'pass', message: '{resolved} of {total} names resolve' },
+			],
+		},
+		{
+			id: 'dns-load-balancers',
+			title: "Each region's names resolve to its own load balancer",
+			kind: 'dns',
+			perRegion: true,
+			// Not configured in an environment until every region names its load balancer.
+			params: { names: ['{region.host}', '{random}.{region.wildcardBase}'], expected: ['{region.loadBalancer}'] },
+			runbook: `${rb.routing}#diagnosis`,
+			outcomes: [
+				{ status: 'fail', when: 'failed > 0', message: 'does not resolve: {failedNames} ({errors})' },
+				{ status: 'fail', when: 'unexpected > 0', message: "resolves away from the region's load balancer: {unexpectedNames}" },
+				{ status: 'pass', message: "{resolved} names resolve to the region's load balancer" },
 			],
 		},
 		{

@@ -19,6 +19,8 @@ export const regionSchema = z.strictObject({
 	proxy: z.string().min(1),
 	/** Addresses (or CNAME targets) the region's names must resolve to, when known. */
 	expectedAddresses: z.array(z.string()).optional(),
+	/** The region's load balancer (NLB hostname, or an address) its names must resolve to: `{region.loadBalancer}`; unset('…') until known. */
+	loadBalancer: z.string().min(1).optional(),
 	/** Port of the region's HTTPS endpoint, when not 443 (local test environments). */
 	port: z.number().int().min(1).max(65535).optional(),
 });

@@ -31,6 +31,7 @@ export function placeholders(env: EnvironmentConfig, region?: RegionConfig): Rec
 			'region.kubeContext': region.kubeContext,
 			'region.proxy': region.proxy,
 		});
+		if (region.loadBalancer) vars['region.loadBalancer'] = region.loadBalancer;
 	}
 	return vars;
 }

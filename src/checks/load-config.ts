@@ -187,6 +187,7 @@ function withoutUnset(env: EnvironmentConfig): EnvironmentConfig {
 		}
 	}
 	for (const [id, o] of Object.entries(env.overrides)) out.unset!.push(...unsetValues(o.params, `environments.${env.id}.overrides.${id}.params`));
+	env.regions.forEach((r, i) => out.unset!.push(...unsetValues(r.loadBalancer, `environments.${env.id}.regions[${i}] (${r.name}).loadBalancer`)));
 	return out;
 }
 
@@ -204,6 +205,13 @@ export function unsetNeeded(check: Pick<CheckConfig, 'id' | 'kind' | 'params'>, 
 		env.overrides[check.id] && v.path.split('.')[3]! in env.overrides[check.id]!.params ? { ...v, path: v.path.replace(`checks.${check.id}.params`, `environments.${env.id}.overrides.${check.id}.params`) } : v,
 	);
 	const text = JSON.stringify(params);
+	// A region's load balancer, unset or not given in any region of the environment, leaves the check unconfigured.
+	if (text.includes('{region.loadBalancer}')) {
+		needed.push(...(env.unset ?? []).filter((u) => u.path.endsWith('.loadBalancer')));
+		env.regions.forEach((r, i) => {
+			if (r.loadBalancer === undefined) needed.push({ path: `environments.${env.id}.regions[${i}] (${r.name}).loadBalancer`, reason: "not given: the region's NLB hostname or address" });
+		});
+	}
 	for (const service of services) {
 		const unsetUrl = env.unset?.find((u) => u.path === `environments.${env.id}.${service}.url`);
 		if (unsetUrl && (text.includes(`{env.${service}.url}`) || serviceOfKind[check.kind] === service)) needed.push(unsetUrl);

@@ -41,6 +41,23 @@ describe('unset config values', () => {
 		expect(state.probes).toBe(0);
 	});
 
+	it('reports a per-region check needing an unset load balancer, and runs it once they are set', async () => {
+		const regions = (lb: [string, string]) => [
+			{ name: 'r-one', title: 'One', host: 'one.example.test', wildcard: '*.one.example.test', kubeContext: 'one', proxy: 'primary', loadBalancer: lb[0] },
+			{ name: 'r-two', title: 'Two', host: 'two.example.test', wildcard: '*.two.example.test', kubeContext: 'two', proxy: 'two', loadBalancer: lb[1] },
+		];
+		const lbCheck = check('lb', { value: 3, url: '{region.loadBalancer}' }, { perRegion: true });
+		const pending = engine([lbCheck], { regions: regions(['nlb-one.elb.example.test', unset('the NLB of region two')]) });
+		expect((await pending.e.run('lb')).map((r) => r.status)).toEqual(['error', 'error']);
+		expect(unsetReport(pending.handbook)).toEqual(['environments.test.regions[1] (r-two).loadBalancer: the NLB of region two']);
+		expect(pending.state.probes).toBe(0);
+		const ready = engine([lbCheck], { regions: regions(['nlb-one.elb.example.test', 'nlb-two.elb.example.test']) });
+		expect((await ready.e.run('lb')).map((r) => [r.status, r.observed.url])).toEqual([
+			['pass', 'nlb-one.elb.example.test'],
+			['pass', 'nlb-two.elb.example.test'],
+		]);
+	});
+
 	it('still refuses a URL that is neither absolute nor unset', () => {
 		const { kind } = fakeKind();
 		expect(() => validateConfig(testConfig([check('a', { value: 1 })], { prometheus: { url: 'prometheus.local' } }) as never, { fake: kind })).toThrow(ConfigError);
