@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+
+// Each case starts the CLI (Node, the config and the kinds): slow on a loaded machine.
+const slow = 60_000;
 import { handbook } from '../support/cli.ts';
 
 /** `handbook capacity --format json` parsed. */
@@ -15,7 +18,7 @@ describe('handbook capacity (the planner headless)', () => {
 		expect(r).toMatchObject({ users: 18, row: '16-20', provisioners: { min: 10, recommended: 10 }, litellmReplicas: { min: 4, recommended: 6 } });
 		expect(r.nodes.recommended).toBeGreaterThan(0);
 		expect(r.storage).toMatchObject({ maxPercent: 60, warnPercent: 50, ok: true });
-	});
+	}, slow);
 
 	// Every row of the sources' table, at both edges of each.
 	it.each([
@@ -31,20 +34,20 @@ describe('handbook capacity (the planner headless)', () => {
 		const r = await json(users);
 		expect(r.provisioners).toEqual({ min: pMin, recommended: pRec });
 		expect(r.litellmReplicas).toEqual({ min: lMin, recommended: lRec });
-	});
+	}, slow);
 
 	it('plans the worked example on 7 nodes: the packing fails, 8 are recommended', async () => {
 		const r = await json('15', '--nodes', '7');
 		expect(r.nodes).toMatchObject({ planned: 7, recommended: 8, workspacesPerNode: 3 });
 		expect(r.resources).toEqual({ cpu: 60, memoryGiB: 120 });
-	});
+	}, slow);
 
 	it('prints the floors and recommendations as text', async () => {
 		const r = await handbook(['capacity', '--users', '25']);
 		expect(r.code).toBe(0);
 		expect(r.stdout).toContain('provisioner replicas (default org): 12 at least, 15 recommended');
 		expect(r.stdout).toContain('LiteLLM replicas:                   6 at least, 8 recommended');
-	});
+	}, slow);
 
 	it.each([
 		[['capacity'], /capacity needs --users N/],

@@ -95,5 +95,5 @@ describe('checklists lint runs CK011 against handbook.config.ts', () => {
 		writeFileSync(file, '---\ntitle: Storage\n---\n\n- [ ] Every node under 60% ephemeral storage <Check id="node-ephemeral-storage" />\n');
 		const good = await handbook(['checklists', 'lint', file]);
 		expect(good.stdout).not.toContain('CK011');
-	});
+	}, 120_000);
 });
