@@ -62,5 +62,5 @@ describe('handbook capacity (the planner headless)', () => {
 		expect(r.code).toBe(2);
 		expect(r.stdout).toBe('');
 		expect(r.stderr).toMatch(reason);
-	});
+	}, slow);
 });
