@@ -103,6 +103,7 @@ export default defineConfig({
 							],
 						},
 						{ slug: 'planning/capacity' },
+						{ slug: 'planning/platform' },
 						{ slug: 'records/retrospective-template' },
 						{ label: 'Trends across workshops', link: '/records/trends/' },
 						{ label: 'Retrospectives', collapsed: true, items: [{ autogenerate: { directory: 'records/retros' } }] },

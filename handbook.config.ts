@@ -1,7 +1,12 @@
 // The handbook's environments and checks. Validated at start (`npm start`, `npx handbook …`):
 // a mistake is refused with every problem and its path. Secrets are named by environment
 // variable only, never written here. Every number is a default to adjust month to month.
+// Names come from the program's documents and Terraform (shared/reference/source): hosts from
+// the CloudFlare records, namespaces and deployments from the runbook's commands and infra/.
+// What they do not give is `unset(…)`: the server and the CLI list it at start, and a check that
+// needs it reports "not configured" instead of probing a guess.
 import { defineConfig } from './src/checks/define-config.ts';
+import { unset } from './src/checks/unset.ts';
 
 const rb = {
 	restart: '/incidents/workspace-restart-loop/',
@@ -19,22 +24,30 @@ export default defineConfig({
 		'ai.coder.com': {
 			title: 'ai.coder.com (workshop platform)',
 			regions: [
-				{ name: 'us-east-2', title: 'Ohio (control plane)', host: 'ai.coder.com', wildcard: '*.ai.coder.com', kubeContext: 'us-east-2', proxy: 'primary' },
-				{ name: 'us-west-2', title: 'Oregon proxy', host: 'oregon-proxy.ai.coder.com', wildcard: '*.oregon-proxy.ai.coder.com', kubeContext: 'us-west-2', proxy: 'oregon-proxy' },
-				{ name: 'eu-west-2', title: 'London proxy', host: 'emea-proxy.ai.coder.com', wildcard: '*.emea-proxy.ai.coder.com', kubeContext: 'eu-west-2', proxy: 'emea-proxy' },
+				// CloudFlare points each pair of names at its region's NLB; the NLB hostnames are generated (Terraform output `nlb_hostname`).
+				{ name: 'us-east-2', title: 'Ohio (control plane)', host: 'ai.coder.com', wildcard: '*.ai.coder.com', kubeContext: 'us-east-2', proxy: 'primary', loadBalancer: unset('the us-east-2 NLB hostname (Terraform output nlb_hostname, or kubectl -n coder get svc --context us-east-2)') },
+				{ name: 'us-west-2', title: 'Oregon proxy', host: 'oregon-proxy.ai.coder.com', wildcard: '*.oregon-proxy.ai.coder.com', kubeContext: 'us-west-2', proxy: 'oregon-proxy', loadBalancer: unset('the us-west-2 NLB hostname (kubectl -n coder get svc --context us-west-2)') },
+				{ name: 'eu-west-2', title: 'London proxy', host: 'emea-proxy.ai.coder.com', wildcard: '*.emea-proxy.ai.coder.com', kubeContext: 'eu-west-2', proxy: 'emea-proxy', loadBalancer: unset('the eu-west-2 NLB hostname (kubectl -n coder get svc --context eu-west-2)') },
 			],
 			coder: { url: 'https://ai.coder.com', tokenSecret: 'coderToken' },
-			// Internal endpoints: set them to where your gateway and monitoring answer.
-			litellm: { url: 'https://litellm.ai.coder.com', keySecret: 'litellmKey', adminKeySecret: 'litellmAdmin' },
-			prometheus: { url: 'https://prometheus.ai.coder.com' },
-			alertmanager: { url: 'https://alertmanager.ai.coder.com' },
-			grafana: { url: 'https://grafana.ai.coder.com' },
+			// LiteLLM sits behind an ALB in us-east-2; Terraform takes its host as the sensitive `host_name` variable.
+			litellm: { url: unset('the LiteLLM ALB endpoint, https://<host_name> of infra/aws/us-east-2/k8s/litellm'), keySecret: 'litellmKey', adminKeySecret: 'litellmAdmin' },
+			// The sources name no monitoring stack: the workshop dashboard, its Prometheus and Alertmanager are yours to give.
+			prometheus: { url: unset('the Prometheus that scrapes the three clusters (the sources name none)') },
+			alertmanager: { url: unset('the Alertmanager that routes the workshop alerts (the sources name none)') },
+			grafana: { url: unset('the Grafana with the real-time workshop dashboard (the sources name none)') },
 			secrets: {
 				coderToken: 'CODER_SESSION_TOKEN',
 				litellmKey: 'LITELLM_WORKSHOP_KEY',
 				litellmAdmin: 'LITELLM_MASTER_KEY',
 			},
 			workshop: { expectedAttendance: 15, template: { cpu: 4, memoryGiB: 8 } },
+			overrides: {
+				// The sources give the templates' display names ("Build from Scratch w/ Claude"), not their Coder names.
+				'smoke-workspace': { params: { template: unset('the Coder template name of "Build from Scratch w/ Claude" (the sources give display names only)') } },
+				// Workspace pods' namespace is not in the sources (the provisioners run in `coder`).
+				'workspace-restarts': { params: { query: unset('the restart query over the namespace the workspace pods run in (not in the sources)') } },
+			},
 		},
 		// The launch-operations program: the content team's publishing pipeline, watched through the
 		// telemetry it exports to Prometheus (metric names: /launch/operations/#dashboards-and-checks).
@@ -42,12 +55,13 @@ export default defineConfig({
 		'content-pipeline': {
 			title: 'Content pipeline (quickstarts and example dashboards)',
 			exclusive: true,
-			prometheus: { url: 'https://prometheus.ai.coder.com' },
-			alertmanager: { url: 'https://alertmanager.ai.coder.com' },
+			prometheus: { url: unset("the Prometheus that scrapes the pipeline's telemetry") },
+			alertmanager: { url: unset("the Alertmanager that routes the pipeline's alerts") },
 		},
 	},
-	// The monthly workshop: the first Tuesday, 16:00 in London (morning in the US), 90 minutes.
-	// The calendar (`npx handbook calendar`, /calendar.ics) and the retrospectives read it.
+	// The monthly workshop. The sources say the first week of each month, 60-90 minutes, at a time
+	// that suits US and international participants: the first Tuesday, 16:00 London (morning in
+	// the US), 90 minutes is the handbook's default, not theirs. The calendar and retrospectives read it.
 	cadence: { rule: 'first tuesday', time: '16:00', durationMinutes: 90, timezone: 'Europe/London' },
 	checks: [
 		// 1. Access
@@ -145,6 +159,20 @@ export default defineConfig({
 			],
 		},
 		{
+			id: 'dns-load-balancers',
+			title: "Each region's names resolve to its own load balancer",
+			kind: 'dns',
+			perRegion: true,
+			// Not configured in an environment until every region names its load balancer.
+			params: { names: ['{region.host}', '{random}.{region.wildcardBase}'], expected: ['{region.loadBalancer}'] },
+			runbook: `${rb.routing}#diagnosis`,
+			outcomes: [
+				{ status: 'fail', when: 'failed > 0', message: 'does not resolve: {failedNames} ({errors})' },
+				{ status: 'fail', when: 'unexpected > 0', message: "resolves away from the region's load balancer: {unexpectedNames}" },
+				{ status: 'pass', message: "{resolved} names resolve to the region's load balancer" },
+			],
+		},
+		{
 			id: 'healthz',
 			title: 'Platform answers /healthz',
 			kind: 'http',
@@ -224,10 +252,11 @@ export default defineConfig({
 			kind: 'coder',
 			params: { mode: 'provisioners' },
 			runbook: `${rb.provisioner}#mitigation`,
+			// Fail below the capacity table's floor, warn inside its range below the recommended count.
 			outcomes: [
-				{ status: 'fail', when: 'online < required', message: '{online} provisioners online, {required} needed for {expectedAttendance} participants' },
-				{ status: 'warn', when: 'online == required', message: 'exactly the {required} provisioners needed for {expectedAttendance} participants: no spare' },
-				{ status: 'pass', message: '{online} provisioners online for {required} needed' },
+				{ status: 'fail', when: 'online < required', message: '{online} provisioners online, under the floor of {required} for {expectedAttendance} participants' },
+				{ status: 'warn', when: 'online < recommended', message: '{online} provisioners online: at least the floor of {required}, under the {recommended} recommended for {expectedAttendance} participants' },
+				{ status: 'pass', message: '{online} provisioners online ({recommended} recommended for {expectedAttendance} participants)' },
 			],
 		},
 		{
@@ -237,8 +266,9 @@ export default defineConfig({
 			params: { mode: 'deployment', namespace: 'litellm', name: 'litellm', compare: 'litellm' },
 			runbook: `${rb.gateway}#mitigation`,
 			outcomes: [
-				{ status: 'fail', when: 'ready < required', message: '{ready} of {desired} LiteLLM replicas ready, {required} needed for {workshop.expectedAttendance} participants' },
-				{ status: 'pass', message: '{ready} LiteLLM replicas ready for {required} needed' },
+				{ status: 'fail', when: 'ready < required', message: '{ready} of {desired} LiteLLM replicas ready, under the floor of {required} for {workshop.expectedAttendance} participants' },
+				{ status: 'warn', when: 'ready < recommended', message: '{ready} LiteLLM replicas ready: at least the floor of {required}, under the {recommended} recommended for {workshop.expectedAttendance} participants' },
+				{ status: 'pass', message: '{ready} LiteLLM replicas ready ({recommended} recommended for {workshop.expectedAttendance} participants)' },
 			],
 		},
 		{

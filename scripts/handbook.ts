@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The handbook CLI (`npx handbook …`). Node 24 runs this TypeScript file directly.
-import { ConfigError, loadConfig } from '../src/checks/load-config.ts';
+import { ConfigError, loadConfig, unsetReport } from '../src/checks/load-config.ts';
 import { checksList, checksRun, exitCodes, UsageError } from '../src/cli/checks.ts';
 import { calendar, retroIssues, retroNew } from '../src/cli/records.ts';
 import { kinds } from '../src/checks/kinds/index.ts';
@@ -30,6 +30,8 @@ const usage = `Usage: handbook <command> [options]
       or help request marked for follow-up. Prints only; no network call.
   calendar [--months N] [--from MONTH] [--site URL]
       The monthly workshops and their T-7..T+2 milestones as iCalendar, on stdout.
+  capacity --users N [--format text|json] [--nodes N] [--env ID] [--template-cpu|-memory|-storage X] [--node-cpu|-memory|-storage X]
+      Provisioner and LiteLLM replicas (floor and recommended), nodes, headroom and storage for N users.
 
 Environment: HANDBOOK_CONFIG (default ./handbook.config.ts), HANDBOOK_DATA_DIR (default ./data).
 `;
@@ -45,6 +47,9 @@ async function main(argv: string[]): Promise<number> {
 	try {
 		if (group === 'checks' && (command === 'list' || command === 'run')) {
 			const app = await createApp();
+			// Say which values of the environment used are still unset (stderr: stdout may be JSON).
+			const envArg = rest.find((a, i) => rest[i - 1] === '--env') ?? rest.find((a) => a.startsWith('--env='))?.slice(6);
+			for (const line of unsetReport(app.engine.handbook, envArg ?? app.engine.handbook.defaultEnvironment)) err(`handbook: unset, checks needing it report "not configured": ${line}`);
 			try {
 				return command === 'list' ? checksList(app, rest, out) : await checksRun(app, rest, out, err);
 			} finally {
@@ -73,6 +78,7 @@ async function main(argv: string[]): Promise<number> {
 				app.store.close();
 			}
 		}
+		if (group === 'capacity') return (await import('../src/cli/capacity.ts')).capacity(await loadConfig(kinds), argv.slice(1), out);
 		if (group === 'calendar') return calendar((await loadConfig(kinds)).cadence, argv.slice(1), (s) => process.stdout.write(s));
 		throw new UsageError(`unknown command "${[group, command].filter(Boolean).join(' ')}"`);
 	} catch (e) {

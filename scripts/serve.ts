@@ -5,7 +5,7 @@
 // participants' self-check (/api/echo), which an Astro endpoint cannot answer.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../src/checks/load-config.ts';
+import { ConfigError, unsetReport } from '../src/checks/load-config.ts';
 import type { Server } from 'node:http';
 import { createApp } from '../src/server/app.ts';
 import { attachEcho } from '../src/server/echo.ts';
@@ -30,6 +30,8 @@ let selfCheckConnect = '';
 try {
 	const app = await createApp();
 	selfCheckConnect = `connect-src ${selfCheckOrigins(app.engine.environment(undefined)).join(' ')}`;
+	const unset = unsetReport(app.engine.handbook);
+	if (unset.length) app.log(`handbook: ${unset.length} config value(s) still to set; the checks that need them report "not configured":\n${unset.map((u) => `  - ${u}`).join('\n')}`);
 	const interrupted = app.store.auditLog({}).filter((e) => e.action === 'check.interrupted').length;
 	if (interrupted) app.log(`handbook: ${interrupted} check(s) were interrupted by an earlier stop; their pages show it.`);
 	if (app.auth.usesConfiguredToken) app.log('handbook: facilitators sign in with HANDBOOK_FACILITATOR_TOKEN.');

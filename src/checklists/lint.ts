@@ -1,6 +1,7 @@
 import type { Heading, ListItem, Nodes, Root } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import { brokenLinkReason, headingAnchors, type SiteIndex } from './anchors.ts';
+import { numbersRule } from './lint-rules/numbers.ts';
 import { extractFromParsed, plainText, type Checklist } from './extract.ts';
 import { ParseError, parsePage, type ParsedPage } from './parse.ts';
 import { parseScenario, ScenarioError, scenarioProblems, type ScenarioIssue, type ScenarioWorld } from './scenario.ts';
@@ -42,6 +43,7 @@ export const rules = [
 	{ id: 'CT002', name: 'command-outside-code', severity: 'error', description: 'Commands (kubectl, coder, curl, aws, helm, crane, promtool) go in fenced code blocks with a language: an error in prose, a warning in inline code longer than 40 characters or in a block without a language.' },
 	{ id: 'LN001', name: 'disable-with-reason', severity: 'error', description: 'Every `lint.disable` entry in frontmatter names a known rule and gives the reason.' },
 	{ id: 'LN002', name: 'unused-disable', severity: 'warning', description: 'A `lint.disable` entry suppresses at least one finding; remove it once the page is fixed.' },
+	numbersRule,
 	{ id: 'SC001', name: 'scenario', severity: 'error', description: 'Every rehearsal scenario (src/content/scenarios) validates, and names a runbook page, checks, regions and checklist items that exist.' },
 ] as const satisfies readonly RuleInfo[];
 

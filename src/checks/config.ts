@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import { isUnset, type UnsetValue } from './unset.ts';
 
 const kebab = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const url = z.url({ error: 'must be an absolute URL such as "https://ai.coder.com"' });
+const absoluteUrl = z.url();
+// An absolute URL, or `unset('why')` where the sources do not give one (src/checks/unset.ts).
+const url = z.string().refine((s) => isUnset(s) || absoluteUrl.safeParse(s).success, { error: 'must be an absolute URL such as "https://ai.coder.com", or unset("where it comes from") when it is not known yet' });
 
 /** One region of an environment: a cluster with its host, wildcard host and kube context. */
 export const regionSchema = z.strictObject({
@@ -16,6 +19,8 @@ export const regionSchema = z.strictObject({
 	proxy: z.string().min(1),
 	/** Addresses (or CNAME targets) the region's names must resolve to, when known. */
 	expectedAddresses: z.array(z.string()).optional(),
+	/** The region's load balancer (NLB hostname, or an address) its names must resolve to: `{region.loadBalancer}`; unset('…') until known. */
+	loadBalancer: z.string().min(1).optional(),
 	/** Port of the region's HTTPS endpoint, when not 443 (local test environments). */
 	port: z.number().int().min(1).max(65535).optional(),
 });
@@ -69,7 +74,8 @@ export const environmentSchema = z.strictObject({
 });
 
 export type RegionConfig = z.output<typeof regionSchema>;
-export type EnvironmentConfig = z.output<typeof environmentSchema> & { id: string };
+/** An environment as validated; `unset` lists its values still to set (see src/checks/unset.ts). */
+export type EnvironmentConfig = z.output<typeof environmentSchema> & { id: string; unset?: UnsetValue[] };
 
 const statuses = ['pass', 'warn', 'fail', 'error', 'skipped'] as const;
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EnvironmentConfig, RegionConfig } from './config.ts';
+import { isUnset } from './unset.ts';
 
 /** A fresh random DNS label, so wildcard checks never hit a cached or special-cased name. */
 export function randomLabel(): string {
@@ -15,7 +16,7 @@ export function placeholders(env: EnvironmentConfig, region?: RegionConfig): Rec
 	};
 	for (const service of ['coder', 'litellm', 'prometheus', 'alertmanager', 'grafana'] as const) {
 		const url = env[service]?.url;
-		if (url) vars[`env.${service}.url`] = url.replace(/\/$/, '');
+		if (url && !isUnset(url)) vars[`env.${service}.url`] = url.replace(/\/$/, '');
 	}
 	if (region) {
 		const portSuffix = region.port ? `:${region.port}` : '';
@@ -30,6 +31,7 @@ export function placeholders(env: EnvironmentConfig, region?: RegionConfig): Rec
 			'region.kubeContext': region.kubeContext,
 			'region.proxy': region.proxy,
 		});
+		if (region.loadBalancer) vars['region.loadBalancer'] = region.loadBalancer;
 	}
 	return vars;
 }

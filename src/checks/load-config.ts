@@ -6,6 +6,7 @@ import { cadenceSchema, checkSchema, configSchema, environmentIdSchema, environm
 import { interpolate, placeholders } from './interpolate.ts';
 import { compileRules, type CompiledRule } from './outcome.ts';
 import type { Kind } from './types.ts';
+import { isUnset, NotConfiguredError, unsetValues, type UnsetValue } from './unset.ts';
 
 /** A check ready to run: config plus its kind and parsed rules. */
 export interface ResolvedCheck extends CheckConfig {
@@ -91,7 +92,7 @@ export function validateConfig(input: HandbookConfigInput, kinds: Record<string,
 		const idOk = environmentIdSchema.safeParse(id);
 		if (!idOk.success) collect(idOk, ['environments', id]);
 		const env = environmentSchema.safeParse(raw);
-		if (env.success) environments.set(id, { ...env.data, id });
+		if (env.success) environments.set(id, withoutUnset({ ...env.data, id }));
 		else collect(env, ['environments', id]);
 	}
 	const config = { defaultEnvironment: top.data.defaultEnvironment, checks: top.data.checks.map((raw, index) => ({ raw, index, parsed: checkSchema.safeParse(raw) })) };
@@ -145,6 +146,8 @@ export function validateConfig(input: HandbookConfigInput, kinds: Record<string,
 			for (const region of check.perRegion ? env.regions : [undefined]) {
 				const where = `environment ${envId}${region ? `, region ${region.name}` : ''}`;
 				try {
+					// A check that needs an unset value is not validated: it reports "not configured" when run.
+					if (unsetNeeded(check, env).length) continue;
 					const result = kind.params.safeParse(interpolate(effectiveParams(check, env), placeholders(env, region)));
 					if (!result.success) {
 						for (const i of result.error.issues) issues.push({ path: `${at}.params${i.path.length ? '.' + i.path.join('.') : ''}`, message: `${i.message} (${where})` });
@@ -165,9 +168,76 @@ export function validateConfig(input: HandbookConfigInput, kinds: Record<string,
 	return { file, defaultEnvironment: config.defaultEnvironment, environments, checks, cadence: cadence.data! };
 }
 
-/** A check's parameters in an environment: its own, with the environment's overrides on top. */
+const services = ['coder', 'litellm', 'prometheus', 'alertmanager', 'grafana'] as const;
+
+/** The service each kind talks to through the environment (not through its params). */
+const serviceOfKind: Record<string, (typeof services)[number]> = { 'litellm-key': 'litellm', prometheus: 'prometheus', alertmanager: 'alertmanager', coder: 'coder', 'coder-workspace': 'coder' };
+
+/**
+ * An environment with its unset service endpoints taken out (as if absent, so nothing probes a
+ * marker) and listed in `unset`, with the unset values of its check overrides.
+ */
+function withoutUnset(env: EnvironmentConfig): EnvironmentConfig {
+	const out: EnvironmentConfig = { ...env, unset: [] };
+	for (const service of services) {
+		const url = env[service]?.url;
+		if (isUnset(url)) {
+			out.unset!.push(...unsetValues(url, `environments.${env.id}.${service}.url`));
+			out[service] = undefined;
+		}
+	}
+	for (const [id, o] of Object.entries(env.overrides)) out.unset!.push(...unsetValues(o.params, `environments.${env.id}.overrides.${id}.params`));
+	env.regions.forEach((r, i) => out.unset!.push(...unsetValues(r.loadBalancer, `environments.${env.id}.regions[${i}] (${r.name}).loadBalancer`)));
+	return out;
+}
+
+/**
+ * The unset values a check needs in an environment: markers in its params (its own or the
+ * environment's overrides), `{env.<service>.url}` placeholders and the service its kind reads,
+ * where those are unset.
+ *
+ * @example
+ * unsetNeeded(litellmReady, aiCoderCom) // → [{ path: 'environments.ai.coder.com.litellm.url', reason: 'the LiteLLM ALB host…' }]
+ */
+export function unsetNeeded(check: Pick<CheckConfig, 'id' | 'kind' | 'params'>, env: EnvironmentConfig): UnsetValue[] {
+	const params = { ...check.params, ...env.overrides[check.id]?.params };
+	const needed = unsetValues(params, `checks.${check.id}.params`).map((v) =>
+		env.overrides[check.id] && v.path.split('.')[3]! in env.overrides[check.id]!.params ? { ...v, path: v.path.replace(`checks.${check.id}.params`, `environments.${env.id}.overrides.${check.id}.params`) } : v,
+	);
+	const text = JSON.stringify(params);
+	// A region's load balancer, unset or not given in any region of the environment, leaves the check unconfigured.
+	if (text.includes('{region.loadBalancer}')) {
+		needed.push(...(env.unset ?? []).filter((u) => u.path.endsWith('.loadBalancer')));
+		env.regions.forEach((r, i) => {
+			if (r.loadBalancer === undefined) needed.push({ path: `environments.${env.id}.regions[${i}] (${r.name}).loadBalancer`, reason: "not given: the region's NLB hostname or address" });
+		});
+	}
+	for (const service of services) {
+		const unsetUrl = env.unset?.find((u) => u.path === `environments.${env.id}.${service}.url`);
+		if (unsetUrl && (text.includes(`{env.${service}.url}`) || serviceOfKind[check.kind] === service)) needed.push(unsetUrl);
+	}
+	return needed;
+}
+
+/**
+ * A check's parameters in an environment: its own, with the environment's overrides on top.
+ * Throws NotConfiguredError when the check needs a value that is still unset, so the runner
+ * reports `error: not configured` instead of probing a guess.
+ */
 export function effectiveParams(check: CheckConfig, env: EnvironmentConfig): Record<string, unknown> {
+	const needed = unsetNeeded(check, env);
+	if (needed.length) throw new NotConfiguredError(needed);
 	return { ...check.params, ...env.overrides[check.id]?.params };
+}
+
+/**
+ * Every value still to set, by environment: what the server and the CLI print at start.
+ *
+ * @example
+ * unsetReport(handbook, 'ai.coder.com') // → ['environments.ai.coder.com.litellm.url: the LiteLLM ALB host…', …]
+ */
+export function unsetReport(handbook: Pick<Handbook, 'environments'>, envId?: string): string[] {
+	return [...handbook.environments.values()].filter((env) => envId === undefined || env.id === envId).flatMap((env) => (env.unset ?? []).map((u) => `${u.path}: ${u.reason}`));
 }
 
 /** The config file in use: $HANDBOOK_CONFIG, else handbook.config.ts in the working directory. */

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { extractChecklist, type ChecklistItem } from '../checklists/extract.ts';
 import { formatLintJson, formatLintText, formatSarif, summarize } from '../checklists/lint-report.ts';
 import { lintFiles, type FileJob } from '../checklists/lint-files.ts';
+import { configChecks, lintNumbersInFiles } from '../checklists/lint-rules/numbers.ts';
 import { lintScenario, lintSite, locateChecks, sortFindings, type LintContext } from '../checklists/lint.ts';
 import { ParseError } from '../checklists/parse.ts';
 import { pageFiles, pagePath } from '../checklists/registry.ts';
@@ -103,6 +104,7 @@ export async function checklistsLint(argv: string[], out: (s: string) => void, e
 	const findings = linted.flatMap((r) => r.findings);
 	const site = new Map(results.filter((r) => r.path && r.anchors).map((r) => [r.path!, new Set(r.anchors)]));
 	if (config && siteWide) findings.push(...lintSite(config, site, new Set(linted.flatMap((r) => r.bound))));
+	if (config) findings.push(...lintNumbersInFiles(linted, await configChecks(values.config)));
 
 	const scenarioDir = resolve(values.scenarios);
 	let scenarioFiles = 0;

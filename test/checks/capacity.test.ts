@@ -1,31 +1,69 @@
 import { describe, expect, it } from 'vitest';
-import { headroom, planCapacity, requiredCapacity } from '../../src/checks/capacity.ts';
+import config from '../../handbook.config.ts';
+import { capacityFor, capacityTable, headroom, planCapacity, planLimits, recommendedCapacity, requiredCapacity, type PlanLimits } from '../../src/checks/capacity.ts';
+import { thresholdsOf, type ThresholdSource } from '../../src/checks/thresholds.ts';
+
+const checks = config.checks as unknown as ThresholdSource[];
+// The planner's limits, read from the shipped checks (capacity-headroom, node-ephemeral-storage).
+const limits: PlanLimits = planLimits(checks);
 
 // The worked example of the capacity page: 15 workspaces of 4 vCPU / 8 GB on nodes with
 // 15 vCPU / 56 GiB allocatable.
-const example = { users: 15, template: { cpu: 4, memoryGiB: 8, storageGiB: 10 }, node: { cpu: 15, memoryGiB: 56, storageGiB: 100 } };
+const example = { users: 15, template: { cpu: 4, memoryGiB: 8, storageGiB: 10 }, node: { cpu: 15, memoryGiB: 56, storageGiB: 100 }, limits };
 
-describe('requiredCapacity: the domain capacity table', () => {
+describe('capacityFor: the sources\' capacity table, floor and recommendation', () => {
+	// Every row of MONTHLY_WORKSHOP_GUIDE.md and ARCHITECTURE.md, at both edges:
+	// <10 → 6 / 4; 10-15 → 8 / 4; 15-20 → 10 / 4-6; 20-30 → 12-15 / 6-8 (a shared edge belongs to the lower row).
 	it.each([
-		// [users, provisioners, LiteLLM]: upper end of each range of the table.
-		[0, 6, 4],
-		[9, 6, 4],
-		[10, 8, 4],
-		[15, 8, 4],
-		[16, 10, 6],
-		[20, 10, 6],
-		[21, 15, 8],
-		[30, 15, 8],
-	])('%i concurrent users need %i provisioners and %i LiteLLM replicas', (users, provisioners, litellmReplicas) => {
-		expect(requiredCapacity(users)).toEqual({ provisioners, litellmReplicas });
+		// [users, provisioners min, recommended, LiteLLM min, recommended]
+		[0, 6, 6, 4, 4],
+		[9, 6, 6, 4, 4],
+		[10, 8, 8, 4, 4],
+		[15, 8, 8, 4, 4],
+		[16, 10, 10, 4, 6],
+		[18, 10, 10, 4, 6],
+		[20, 10, 10, 4, 6],
+		[21, 12, 15, 6, 8],
+		[30, 12, 15, 6, 8],
+	])('%i users: provisioners %i (recommended %i), LiteLLM %i (recommended %i)', (users, pMin, pRec, lMin, lRec) => {
+		expect(capacityFor(users)).toMatchObject({ provisioners: { min: pMin, recommended: pRec }, litellmReplicas: { min: lMin, recommended: lRec } });
+		expect(requiredCapacity(users)).toEqual({ provisioners: pMin, litellmReplicas: lMin });
+		expect(recommendedCapacity(users)).toEqual({ provisioners: pRec, litellmReplicas: lRec });
 	});
 
-	it('goes on past the table: one provisioner per 2 users, one gateway replica per 4', () => {
-		expect(requiredCapacity(40)).toEqual({ provisioners: 20, litellmReplicas: 10 });
+	it('never makes a floor out of the top of a range: below 20 users LiteLLM keeps its default 4', () => {
+		for (let users = 0; users <= 20; users++) expect(capacityFor(users).litellmReplicas.min).toBe(4);
 	});
 
-	it('refuses a negative attendance', () => {
-		expect(() => requiredCapacity(-1)).toThrow(RangeError);
+	it('covers every attendance up to 30 with exactly one row, rows in order', () => {
+		for (let users = 0; users <= 30; users++) expect(capacityTable.filter((r) => users >= r.minUsers && users <= r.maxUsers)).toHaveLength(1);
+	});
+
+	it('goes on past the table at the last row\'s rates: 0.4-0.5 provisioners per user, LiteLLM 8 then one per 4 users', () => {
+		expect(capacityFor(31)).toMatchObject({ row: null, provisioners: { min: 13, recommended: 16 }, litellmReplicas: { min: 8, recommended: 8 } });
+		expect(capacityFor(40)).toMatchObject({ provisioners: { min: 16, recommended: 20 }, litellmReplicas: { min: 8, recommended: 10 } });
+	});
+
+	it('refuses a negative or fractional attendance', () => {
+		expect(() => capacityFor(-1)).toThrow(RangeError);
+		expect(() => capacityFor(2.5)).toThrow(/whole number/);
+	});
+});
+
+describe('planLimits: the planner judges by the checks\' own thresholds', () => {
+	it('reads capacity-headroom and node-ephemeral-storage', () => {
+		const storage = thresholdsOf(checks.find((c) => c.id === 'node-ephemeral-storage')!);
+		expect(limits.maxStoragePercent).toBe(storage.find((t) => t.status === 'fail')!.value);
+		expect(limits).toEqual({ minHeadroomPercent: 30, warnHeadroomPercent: 40, maxStoragePercent: 60, warnStoragePercent: 50 });
+	});
+
+	it('follows a changed check: a storage rule at 45% moves the planner\'s limit', () => {
+		const changed = checks.map((c) => (c.id === 'node-ephemeral-storage' ? { ...c, outcomes: [{ status: 'fail' as const, when: 'maxUsedPercent >= 45', message: '{maxUsedPercent}%' }, { status: 'warn' as const, when: 'maxUsedPercent >= 35', message: '{maxUsedPercent}%' }, { status: 'pass' as const, message: 'ok' }] } : c));
+		expect(planLimits(changed)).toMatchObject({ maxStoragePercent: 45, warnStoragePercent: 35 });
+	});
+
+	it('names the check it misses', () => {
+		expect(() => planLimits(checks.filter((c) => c.id !== 'capacity-headroom'))).toThrow(/needs the check "capacity-headroom"/);
 	});
 });
 
@@ -50,7 +88,7 @@ describe('headroom: the capacity-headroom arithmetic', () => {
 describe('planCapacity: the planner', () => {
 	it('plans the worked example: 8 provisioners, 4 LiteLLM, 60 vCPU / 120 GiB, 8 nodes', () => {
 		const plan = planCapacity({ ...example, nodes: 7 });
-		expect(plan).toMatchObject({ provisioners: 8, litellmReplicas: 4, needed: { cpu: 60, memoryGiB: 120, storageGiB: 150 }, workspacesPerNode: 3, slots: 21, recommendedNodes: 8 });
+		expect(plan).toMatchObject({ provisioners: { min: 8, recommended: 8 }, litellmReplicas: { min: 4, recommended: 4 }, needed: { cpu: 60, memoryGiB: 120, storageGiB: 150 }, workspacesPerNode: 3, slots: 21, recommendedNodes: 8 });
 		// Seven nodes pass the cluster-total headroom (42.9 %) but leave only 6 of 21 slots spare.
 		expect(plan.headroom.percent).toBeCloseTo(42.86, 2);
 		expect(plan.slotHeadroomPercent).toBeCloseTo(28.57, 2);
@@ -74,7 +112,7 @@ describe('planCapacity: the planner', () => {
 
 	it('follows the table as attendance grows, and storage as it fills nodes', () => {
 		const plan = planCapacity({ ...example, users: 25, nodes: 12 });
-		expect(plan).toMatchObject({ provisioners: 15, litellmReplicas: 8, recommendedNodes: 12 });
+		expect(plan).toMatchObject({ provisioners: { min: 12, recommended: 15 }, litellmReplicas: { min: 6, recommended: 8 }, recommendedNodes: 12 });
 		// Big workspaces on small disks: storage decides.
 		const disks = planCapacity({ ...example, template: { ...example.template, storageGiB: 40 }, nodes: 8 });
 		expect(disks.peakStoragePercent).toBe(80);
@@ -84,6 +122,16 @@ describe('planCapacity: the planner', () => {
 
 	it('says when no node count works, and refuses nonsense', () => {
 		expect(planCapacity({ ...example, template: { cpu: 32, memoryGiB: 8, storageGiB: 10 }, nodes: 4 }).recommendedNodes).toBeNull();
-		expect(() => planCapacity({ ...example, users: Number.NaN, nodes: 1 })).toThrow(/users must be a number ≥ 0/);
+		expect(() => planCapacity({ ...example, users: Number.NaN, nodes: 1 })).toThrow(/^expected concurrent users is empty: enter a number$/);
+		expect(() => planCapacity({ ...example, nodes: -2 })).toThrow(/^nodes must be 0 or more, not -2$/);
+		expect(() => planCapacity({ ...example, node: { ...example.node, cpu: Number.NaN }, nodes: 2 })).toThrow(/^CPU per node is empty/);
+	});
+
+	it('judges storage at the peak by the check\'s own edge: 60% fails, 50% warns, just under passes', () => {
+		// 10 GiB workspaces on one node with a small disk, at the exact edges.
+		const at = (nodeStorage: number, users: number) => planCapacity({ ...example, users, node: { ...example.node, storageGiB: nodeStorage }, nodes: 1 });
+		expect(at(50, 3)).toMatchObject({ peakStoragePercent: 60, ok: { storage: false } });
+		expect(at(20, 1)).toMatchObject({ ok: { storage: true }, warn: { storage: true } }); // 50 %
+		expect(at(25, 1)).toMatchObject({ ok: { storage: true }, warn: { storage: false } }); // 40 %
 	});
 });

@@ -85,8 +85,8 @@ describe('config validation', () => {
 		const checks = [...handbook.checks.values()];
 		const platform = handbook.environments.get('ai.coder.com')!;
 		const pipeline = handbook.environments.get('content-pipeline')!;
-		// The 26 of the workshop catalogue run on the platform; the launch pipeline has its own 7.
-		expect(checks.filter((c) => appliesTo(c, platform))).toHaveLength(26);
+		// The 27 of the workshop catalogue run on the platform; the launch pipeline has its own 7.
+		expect(checks.filter((c) => appliesTo(c, platform))).toHaveLength(27);
 		expect(checks.filter((c) => appliesTo(c, pipeline)).map((c) => c.id)).toEqual([
 			'pipeline-telemetry',
 			'pipeline-last-run',

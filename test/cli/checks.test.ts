@@ -50,7 +50,7 @@ describe('npx handbook checks', () => {
 	it('lists the catalogue of an environment', async () => {
 		const { code, stdout } = await handbook(['checks', 'list', '--env', 'local'], env);
 		expect(code).toBe(0);
-		expect(stdout).toMatch(/^26 checks in local:/);
+		expect(stdout).toMatch(/^27 checks in local:/);
 		expect(stdout).toMatch(/tls-expiry +tls +per region +public/);
 	});
 
@@ -58,11 +58,11 @@ describe('npx handbook checks', () => {
 		const { code, stdout } = await handbook(['checks', 'run', 'pre-workshop', '--env', 'local', '--format', 'junit'], env);
 		const cases = junitCases(stdout);
 		// 22 checks bound on the page; seven run per region (3 regions): 15 + 7 × 3.
-		expect(cases).toHaveLength(36);
+		expect(cases).toHaveLength(39);
 		expect(cases.filter((c) => c.name.startsWith('tls-expiry')).map((c) => c.name)).toEqual(['tls-expiry [us-east-2]', 'tls-expiry [us-west-2]', 'tls-expiry [eu-west-2]']);
 		expect(cases.filter((c) => c.status !== 'pass')).toEqual([]);
 		expect(code).toBe(0);
-		expect(stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="handbook" tests="36" failures="0" errors="0"/);
+		expect(stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="handbook" tests="39" failures="0" errors="0"/);
 	});
 
 	it('exits 4 on a warning and 3 on a failure, naming what is wrong', async () => {
@@ -87,7 +87,7 @@ describe('npx handbook checks', () => {
 		try {
 			const record = store.record(out.run);
 			expect(record.run).toMatchObject({ checklist: 'pre-workshop', environment: 'local', workshop: '2026-12', createdBy: expect.stringMatching(/^cli/) });
-			expect(record.results).toHaveLength(36);
+			expect(record.results).toHaveLength(39);
 			expect(record.results.every((r) => r.state === 'done')).toBe(true);
 		} finally {
 			store.close();

@@ -28,18 +28,18 @@ describe('the capacity planner in Chromium', () => {
 		const row = (name: string) => planner.locator(`[data-row="${name}"]`);
 
 		// The worked example on 7 nodes: enough on totals, not in whole workspaces.
-		await expect.poll(() => out('verdict').textContent()).toBe('7 nodes are not enough for 15 workspaces: only 21 whole workspaces fit with 28.6% spare. Plan for 8 nodes.');
+		await expect.poll(() => out('verdict').textContent()).toBe('Not enough: 7 nodes are too few for 15 workspaces, because they hold 21 whole workspaces, 28.6% spare where 30% is needed. Plan for 8 nodes.');
 		expect(await row('slots').getAttribute('data-state')).toBe('fail');
 
 		await page.getByLabel('Nodes', { exact: true }).fill('8');
-		await expect.poll(() => out('verdict').textContent()).toBe('8 nodes hold 15 workspaces with 50% headroom.');
+		await expect.poll(() => out('verdict').textContent()).toBe('Enough: 8 nodes hold 15 workspaces with 50% headroom.');
 		expect(await row('slots').getAttribute('data-state')).toBe('ok');
 		expect(await out('headroom').textContent()).toMatch(/^50% \(limited by cpu/);
 
-		// More people: the capacity table moves to the 20-30 row, the need grows with the template.
+		// More people: the capacity table moves to the 21-30 row (a range: floor and recommendation), the need grows with the template.
 		await page.getByLabel('Expected concurrent users').fill('25');
-		await expect.poll(() => out('provisioners').textContent()).toBe('15');
-		expect(await out('litellm').textContent()).toBe('8');
+		await expect.poll(() => out('provisioners').textContent()).toBe('12 at least, 15 recommended');
+		expect(await out('litellm').textContent()).toBe('6 at least, 8 recommended');
 		expect(await out('cpu').textContent()).toBe('100 vCPU');
 		expect(await out('recommended').textContent()).toBe('12 nodes');
 		expect(await row('headroom').getAttribute('data-state')).toBe('fail');
@@ -49,6 +49,11 @@ describe('the capacity planner in Chromium', () => {
 		await page.getByLabel('Memory in GiB', { exact: true }).fill('4');
 		await expect.poll(() => out('cpu').textContent()).toBe('50 vCPU');
 		expect(await out('memory').textContent()).toBe('100 GiB');
+
+		// An emptied field is named, not reported as NaN.
+		await page.getByLabel('Expected concurrent users').fill('');
+		await expect.poll(() => out('verdict').textContent()).toBe('Cannot plan yet: expected concurrent users is empty: enter a number.');
+		await page.getByLabel('Expected concurrent users').fill('25');
 
 		await planner.screenshot({ path: join(testOutput, 'capacity-planner.png') });
 		expect(errors).toEqual([]);

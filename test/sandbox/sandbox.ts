@@ -253,7 +253,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const origin = `https://coder.example.test:${port}`;
 		const local = {
 			title: 'Sandbox (loopback stand-ins of the platform)',
-			regions: regions.map((r) => ({ name: r.name, title: r.title, host: r.host, wildcard: `*.${r.host}`, kubeContext: r.name, proxy: r.proxy, port })),
+			regions: regions.map((r) => ({ name: r.name, title: r.title, host: r.host, wildcard: `*.${r.host}`, kubeContext: r.name, proxy: r.proxy, port, loadBalancer: '127.0.0.1' })),
 			coder: { url: origin, tokenSecret: 'coderToken' },
 			litellm: { url: `${origin}/litellm`, keySecret: 'litellmKey' },
 			prometheus: { url: prometheus?.prometheusUrl ?? 'http://127.0.0.1:9' },

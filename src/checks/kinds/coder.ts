@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requiredCapacity } from '../capacity.ts';
+import { capacityFor } from '../capacity.ts';
 import { httpRequest, netOptions, NetworkError, type HttpResponse } from '../net.ts';
 import { excerpt } from '../redact.ts';
 import { ProbeError, type Kind, type Observed, type ProbeContext } from '../types.ts';
@@ -219,7 +219,8 @@ async function observeProvisioners(api: CoderApi, ctx: ProbeContext, p: z.output
 		busy: count('busy'),
 		idle: count('idle'),
 		offline: count('offline'),
-		required: requiredCapacity(ctx.environment.workshop.expectedAttendance).provisioners,
+		required: capacityFor(ctx.environment.workshop.expectedAttendance).provisioners.min,
+		recommended: capacityFor(ctx.environment.workshop.expectedAttendance).provisioners.recommended,
 		expectedAttendance: ctx.environment.workshop.expectedAttendance,
 	};
 }
@@ -250,7 +251,8 @@ async function observeProvisioners(api: CoderApi, ctx: ProbeContext, p: z.output
  *
  * Mode `provisioners` (`/api/v2/organizations/{org}/provisionerdaemons`):
  * - `online` (number): daemons not offline. `busy`, `idle`, `offline` (number).
- * - `required` (number): provisioners needed for `workshop.expectedAttendance` (capacity table).
+ * - `required` (number): the floor of provisioners for `workshop.expectedAttendance` (capacity table).
+ * - `recommended` (number): the table's recommended count (the top of its range).
  * - `expectedAttendance` (number).
  */
 const coder: Kind<Params> = {

@@ -2,7 +2,7 @@ import * as k8s from '@kubernetes/client-node';
 import { STATUS_CODES } from 'node:http';
 import { fetch } from 'undici';
 import { z } from 'zod';
-import { headroom, requiredCapacity } from '../capacity.ts';
+import { capacityFor, headroom } from '../capacity.ts';
 import { errorCode } from '../net.ts';
 import { concealCredentials } from './http.ts';
 import { excerpt } from '../redact.ts';
@@ -181,18 +181,15 @@ function conditionTrue(conditions: Array<{ type?: string; status?: string }> | u
 }
 
 async function observeDeployment(p: z.output<typeof deploymentParams>, ctx: ProbeContext, s: KubeSession): Promise<Observed> {
-	const required =
-		p.compare === undefined
-			? null
-			: p.compare === 'provisioners'
-				? requiredCapacity(ctx.environment.workshop.expectedAttendance).provisioners
-				: requiredCapacity(ctx.environment.workshop.expectedAttendance).litellmReplicas;
+	const need = p.compare === undefined ? null : capacityFor(ctx.environment.workshop.expectedAttendance)[p.compare === 'provisioners' ? 'provisioners' : 'litellmReplicas'];
+	const required = need?.min ?? null;
+	const recommended = need?.recommended ?? null;
 	let d: k8s.V1Deployment;
 	try {
 		d = await s.apps.readNamespacedDeployment({ namespace: p.namespace, name: p.name }, s.options);
 	} catch (err) {
 		// A deployment that does not exist runs nothing: observed as zero replicas.
-		if (err instanceof k8s.ApiException && Number(err.code) === 404) return { context: s.context, exists: false, desired: 0, ready: 0, available: 0, updated: 0, required };
+		if (err instanceof k8s.ApiException && Number(err.code) === 404) return { context: s.context, exists: false, desired: 0, ready: 0, available: 0, updated: 0, required, recommended };
 		throw kubeError(err, s, `read deployment ${p.namespace}/${p.name}`);
 	}
 	return {
@@ -204,6 +201,7 @@ async function observeDeployment(p: z.output<typeof deploymentParams>, ctx: Prob
 		available: d.status?.availableReplicas ?? 0,
 		updated: d.status?.updatedReplicas ?? 0,
 		required,
+		recommended,
 	};
 }
 
@@ -436,8 +434,9 @@ async function observeHeadroom(p: z.output<typeof headroomParams>, ctx: ProbeCon
  * Observed values, mode `deployment` (every mode also returns `context` (string), except image-digests):
  * - `exists` (boolean): the deployment exists (when not, the counts are 0).
  * - `desired`, `ready`, `available`, `updated` (number): spec and status replica counts.
- * - `required` (number | null): replicas needed for `workshop.expectedAttendance` by the capacity table
+ * - `required` (number | null): the floor of replicas for `workshop.expectedAttendance` by the capacity table
  *   (`compare`: "provisioners" or "litellm"), null without `compare`.
+ * - `recommended` (number | null): the table's recommended count (the top of its range), null without `compare`.
  *
  * Mode `image-digests` (every region's context; Running pods only; `sha256:…` part of `imageID`):
  * - `digests` (object): region name → digest (several, comma-separated, mid-rollout; null when no pod runs).

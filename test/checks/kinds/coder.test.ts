@@ -207,26 +207,26 @@ describe('coder kind, mode proxies', () => {
 });
 
 describe('coder kind, mode provisioners', () => {
-	// provisioner-capacity: fail below required; warn at exactly required.
+	// provisioner-capacity: fail below the floor; warn below the recommendation.
 	const rules = compileRules([
 		{ status: 'fail', when: 'online < required', message: '{online} provisioners online, {required} needed for {expectedAttendance}' },
-		{ status: 'warn', when: 'online == required', message: 'exactly {required} provisioners online' },
+		{ status: 'warn', when: 'online < recommended', message: '{online} provisioners online, {recommended} recommended' },
 		{ status: 'pass', message: '{online} online ({busy} busy), {required} needed' },
 	]);
 
 	it('counts non-offline daemons of the default organization against the table (pass)', async () => {
 		const observed = await observe({ mode: 'provisioners' });
-		expect(observed).toEqual({ online: 10, busy: 3, idle: 7, offline: 2, required: 8, expectedAttendance: 15 });
+		expect(observed).toEqual({ online: 10, busy: 3, idle: 7, offline: 2, required: 8, recommended: 8, expectedAttendance: 15 });
 		expect(evaluateOutcome(rules, observed)).toEqual({ status: 'pass', message: '10 online (3 busy), 8 needed' });
 		expect(srv.requests.map((r) => r.path)).toEqual(['/api/v2/organizations', `/api/v2/organizations/${ORG}/provisionerdaemons`]);
 	});
 
-	it('warns at exactly the required count, filtered by tags (warn)', async () => {
+	it('passes at exactly the required count (the 10-15 row has no range), filtered by tags (pass)', async () => {
 		srv.route(`GET /api/v2/organizations/coder/provisionerdaemons`, { json: daemons('busy', 'idle', 'idle', 'idle', 'idle', 'idle', 'idle', 'idle') });
 		const observed = await observe({ mode: 'provisioners', organization: 'coder', tags: { region: 'us-west-2' } });
 		// The stale eu-west-2 daemon does not carry the tag: only one offline counted.
-		expect(observed).toEqual({ online: 8, busy: 1, idle: 7, offline: 1, required: 8, expectedAttendance: 15 });
-		expect(evaluateOutcome(rules, observed).status).toBe('warn');
+		expect(observed).toEqual({ online: 8, busy: 1, idle: 7, offline: 1, required: 8, recommended: 8, expectedAttendance: 15 });
+		expect(evaluateOutcome(rules, observed).status).toBe('pass');
 		expect(srv.requests.map((r) => r.path)).toEqual(['/api/v2/organizations/coder/provisionerdaemons']);
 	});
 

@@ -141,10 +141,10 @@ describe('quantity', () => {
 });
 
 describe('kubernetes kind, mode deployment', () => {
-	// provisioner-capacity (k8s side) / litellm-replicas: fail below required.
+	// provisioner-capacity (k8s side) / litellm-replicas: fail below the floor, warn below the recommendation.
 	const capacityRules = compileRules([
 		{ status: 'fail', when: 'ready < required', message: '{ready} of {required} replicas ready' },
-		{ status: 'warn', when: 'ready == required', message: 'exactly {required} replicas' },
+		{ status: 'warn', when: 'ready < recommended', message: '{ready} replicas, {recommended} recommended' },
 		{ status: 'pass', message: '{ready} replicas ready, {required} needed' },
 	]);
 	// key-rotation-paused: warn if > 0 replicas inside the window.
@@ -156,17 +156,21 @@ describe('kubernetes kind, mode deployment', () => {
 	it('reads replicas and the required count for the attendance (pass)', async () => {
 		reset('ctx-us-west-2');
 		const observed = await observe({ mode: 'deployment', namespace: 'coder', name: 'coder-provisioner', compare: 'provisioners' });
-		expect(observed).toEqual({ context: 'ctx-us-west-2', exists: true, desired: 10, ready: 10, available: 10, updated: 10, required: 8 });
+		expect(observed).toEqual({ context: 'ctx-us-west-2', exists: true, desired: 10, ready: 10, available: 10, updated: 10, required: 8, recommended: 8 });
 		expect(evaluateOutcome(capacityRules, observed).status).toBe('pass');
 		// The real client sent the kubeconfig's bearer token to the region's context.
 		expect(api.requests.at(-1)).toMatchObject({ context: 'ctx-us-west-2', path: '/apis/apps/v1/namespaces/coder/deployments/coder-provisioner', authorization: `Bearer ${api.token}` });
 	});
 
-	it('compares LiteLLM replicas with the table (warn at exactly required, fail below)', async () => {
+	it('compares LiteLLM replicas with the table (pass at the recommendation, warn inside the range, fail below the floor)', async () => {
 		reset('ctx-us-west-2', { deployments: [deployment('litellm', 'litellm', 6, 6)] });
-		const exact = await observe({ mode: 'deployment', namespace: 'litellm', name: 'litellm', compare: 'litellm' }, ctx({ attendance: 18 }));
-		expect(exact).toMatchObject({ desired: 6, ready: 6, required: 6 });
-		expect(evaluateOutcome(capacityRules, exact).status).toBe('warn');
+		const top = await observe({ mode: 'deployment', namespace: 'litellm', name: 'litellm', compare: 'litellm' }, ctx({ attendance: 18 }));
+		// 16-20 users: 4-6 replicas in the sources, so 4 is the floor and 6 the recommendation.
+		expect(top).toMatchObject({ desired: 6, ready: 6, required: 4, recommended: 6 });
+		expect(evaluateOutcome(capacityRules, top).status).toBe('pass');
+		reset('ctx-us-west-2', { deployments: [deployment('litellm', 'litellm', 4, 4)] });
+		const inRange = await observe({ mode: 'deployment', namespace: 'litellm', name: 'litellm', compare: 'litellm' }, ctx({ attendance: 18 }));
+		expect(evaluateOutcome(capacityRules, inRange)).toEqual({ status: 'warn', message: '4 replicas, 6 recommended' });
 
 		reset('ctx-us-west-2', { deployments: [deployment('coder-provisioner', 'coder', 8, 0)] });
 		const down = await observe({ mode: 'deployment', namespace: 'coder', name: 'coder-provisioner', compare: 'provisioners' });
@@ -178,10 +182,10 @@ describe('kubernetes kind, mode deployment', () => {
 	it('observes the key rotator running (warn) and absent (pass, required null)', async () => {
 		reset('ctx-us-west-2');
 		const running = await observe({ mode: 'deployment', namespace: 'litellm', name: 'litellm-key-rotator' });
-		expect(running).toMatchObject({ exists: true, desired: 1, required: null });
+		expect(running).toMatchObject({ exists: true, desired: 1, required: null, recommended: null });
 		expect(evaluateOutcome(rotationRules, running)).toEqual({ status: 'warn', message: 'key rotator runs 1 replica(s)' });
 		const absent = await observe({ mode: 'deployment', namespace: 'litellm', name: 'no-such-rotator' });
-		expect(absent).toEqual({ context: 'ctx-us-west-2', exists: false, desired: 0, ready: 0, available: 0, updated: 0, required: null });
+		expect(absent).toEqual({ context: 'ctx-us-west-2', exists: false, desired: 0, ready: 0, available: 0, updated: 0, required: null, recommended: null });
 		expect(evaluateOutcome(rotationRules, absent).status).toBe('pass');
 	});
 
