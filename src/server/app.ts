@@ -36,7 +36,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
 	const engine = new Engine(handbook, options);
 	const store = new Store(dataDir(options.dataDir), { now: options.now });
 	const service = new RunService(engine, store, new ChecklistRegistry(options.docsDir ?? docsDir()), { scenariosDir: options.scenariosDir, now: options.now });
-	const events = new EventHub(store, (entry) => service.eventData(entry));
+	const events = new EventHub(store, service);
 	service.events = events;
 	const auth = new Auth(store);
 	const log = (line: string) => console.log(engine.redactor.text(line));

@@ -6,6 +6,7 @@ import type { CheckResult, Engine, ProbeOverride } from '../checks/runner.ts';
 import type { AuditEntry, RunRecord, Store } from '../store/store.ts';
 import { NotFoundError } from '../store/store.ts';
 import type { EventHub } from './events.ts';
+import { visibleField, visibleResult, visibleRun, type Reader } from './visibility.ts';
 
 /** A request the caller got wrong (unknown checklist, check not in this checklist, …): HTTP 400/404. */
 export class RequestError extends Error {
@@ -89,7 +90,7 @@ export class RunService {
 	 * The after-action report of a rehearsal run (Markdown), from its audit log: every tick,
 	 * field, check and decision timed from the run's start.
 	 */
-	report(runId: string): string {
+	report(runId: string, reader: Reader = 'facilitator'): string {
 		const { run } = this.#record(runId);
 		if (!run.scenario) throw new RequestError(409, `run ${runId} is not a rehearsal`);
 		const scenario = this.scenario(run.scenario);
@@ -99,9 +100,9 @@ export class RunService {
 			const at = Date.parse(e.at) - start;
 			const detail = (e.detail ?? {}) as Record<string, unknown>;
 			if (e.action === 'item.tick' || e.action === 'item.untick') events.push({ at, type: 'tick', itemId: e.target!, checked: e.action === 'item.tick', actor: e.actor });
-			else if (e.action === 'field.set') events.push({ at, type: 'field', itemId: String(detail.item ?? e.target), name: e.target!, value: String(detail.value ?? ''), actor: e.actor });
+			else if (e.action === 'field.set') events.push({ at, type: 'field', itemId: String(detail.item ?? e.target), name: e.target!, value: reader === 'facilitator' ? String(detail.value ?? '') : '(recorded; facilitators see the value)', actor: e.actor });
 			else if (e.action === 'check.result') events.push({ at, type: 'check', checkId: e.target!, region: (detail.region as string | null) ?? null, status: detail.status as never, actor: e.actor });
-			else if (e.action === 'run.decide') events.push({ at, type: 'decision', text: `${e.target}${detail.note ? `: ${detail.note}` : ''}`, actor: e.actor });
+			else if (e.action === 'run.decide') events.push({ at, type: 'decision', text: `${e.target}${detail.note && reader === 'facilitator' ? `: ${detail.note}` : ''}`, actor: e.actor });
 			else if (e.action === 'run.sign-off') events.push({ at, type: 'end', actor: e.actor });
 		}
 		return afterActionReport(scenario, events, { items: this.checklist(run.checklist).items, startedAt: new Date(start) });
@@ -130,13 +131,23 @@ export class RunService {
 		return run;
 	}
 
-	view(runId: string): RunView {
+	/**
+	 * A run as `reader` may see it (src/server/visibility.ts): anonymous readers get the status of
+	 * every check but the observed values and messages of public checks only, and neither field
+	 * values nor the decision note. Progress is computed from what the reader sees, so a blocker's
+	 * reason never carries a hidden message; fields count as recorded all the same.
+	 */
+	view(runId: string, reader: Reader = 'facilitator'): RunView {
 		const record = this.#record(runId);
 		const checklist = this.checklist(record.run.checklist);
+		const results = record.results.map((r) => visibleResult(r, reader, (id) => this.engine.handbook.checks.get(id)?.access));
 		return {
 			...record,
+			run: visibleRun(record.run, reader),
+			results,
+			fields: record.fields.map((f) => visibleField(f, reader)),
 			checklist: { id: checklist.id, title: checklist.title, path: checklist.path, revision: checklist.revision, changedSinceRun: checklist.revision !== record.run.pageRevision },
-			progress: computeProgress(checklist.items, record, (id) => this.engine.handbook.checks.get(id)?.maxAgeMinutes ?? 60, new Date()),
+			progress: computeProgress(checklist.items, { ...record, results }, (id) => this.engine.handbook.checks.get(id)?.maxAgeMinutes ?? 60, new Date()),
 		};
 	}
 
@@ -243,10 +254,13 @@ export class RunService {
 		return run;
 	}
 
-	/** The state an audit entry changed, sent with the live event so pages need not refetch. */
-	eventData(entry: AuditEntry): unknown {
+	/**
+	 * The state an audit entry changed, sent with the live event so pages need not refetch; the
+	 * live feed passes one `record` for a whole batch of entries instead of reading it for each.
+	 */
+	eventData(entry: AuditEntry, record?: RunRecord): unknown {
 		if (!entry.runId) return undefined;
-		const record = this.store.record(entry.runId);
+		record ??= this.store.record(entry.runId);
 		switch (entry.action) {
 			case 'check.start':
 			case 'check.result':
