@@ -4,7 +4,7 @@ import { loadScenarios, type Scenario } from '../checklists/scenario.ts';
 import type { ChecklistPage, ChecklistRegistry } from '../checklists/registry.ts';
 import type { CheckResult, Engine, ProbeOverride } from '../checks/runner.ts';
 import type { AuditEntry, RunRecord, Store } from '../store/store.ts';
-import { NotFoundError } from '../store/store.ts';
+import { ChecksInFlightError, NotFoundError } from '../store/store.ts';
 import type { EventHub } from './events.ts';
 import { visibleField, visibleResult, visibleRun, type Reader } from './visibility.ts';
 
@@ -249,9 +249,25 @@ export class RunService {
 	signOff(runId: string, actor: string) {
 		const view = this.view(runId);
 		if (!view.run.decision) throw new RequestError(409, 'record the go / no-go decision before signing off');
-		const run = this.store.signOff(runId, actor);
+		let run;
+		try {
+			run = this.store.signOff(runId, actor, { inFlight: (row) => this.#inFlight(row) });
+		} catch (err) {
+			if (err instanceof ChecksInFlightError) throw new RequestError(409, err.message);
+			throw err;
+		}
 		this.events?.notify(runId);
 		return run;
+	}
+
+	/**
+	 * Whether a `running` row may still get its result: it started within its check's deadline
+	 * and a minute's grace. Past that its process is gone (killed, or a CLI run that died), and
+	 * sign-off settles it as interrupted instead of waiting forever.
+	 */
+	#inFlight(row: { checkId: string; startedAt: string }): boolean {
+		const timeoutMs = this.engine.handbook.checks.get(row.checkId)?.timeoutMs ?? 900_000;
+		return this.#now().getTime() - Date.parse(row.startedAt) < timeoutMs + 60_000;
 	}
 
 	/**
