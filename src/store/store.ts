@@ -249,15 +249,20 @@ export class Store {
 		return Number(r.lastInsertRowid);
 	}
 
-	/** Marks results still `running` (their process died) as interrupted; returns how many. */
-	interruptUnfinished(): number {
+	/**
+	 * Marks results still `running` (their process died) as interrupted; returns how many. With
+	 * `only`, just those rows (this process's own, on shutdown), with that message.
+	 */
+	interruptUnfinished(only?: { ids: readonly number[]; message: string }): number {
 		return this.#tx(() => {
 			// A signed-off run takes no more writes, not even this one.
-			const rows = this.db.prepare("SELECT id, run_id, check_id, region FROM results WHERE state = 'running' AND (run_id IS NULL OR run_id NOT IN (SELECT id FROM runs WHERE signed_off_at IS NOT NULL))").all() as Row[];
+			const rows = (this.db.prepare("SELECT id, run_id, check_id, region FROM results WHERE state = 'running' AND (run_id IS NULL OR run_id NOT IN (SELECT id FROM runs WHERE signed_off_at IS NOT NULL))").all() as Row[]).filter(
+				(r) => !only || only.ids.includes(Number(r.id)),
+			);
 			for (const r of rows) {
 				this.db
-					.prepare("UPDATE results SET state = 'interrupted', status = 'error', message = 'interrupted: the handbook stopped before this check finished; run it again', finished_at = ? WHERE id = ?")
-					.run(this.#at(), r.id as number);
+					.prepare("UPDATE results SET state = 'interrupted', status = 'error', message = ?, finished_at = ? WHERE id = ?")
+					.run(only?.message ?? 'interrupted: the handbook stopped before this check finished; run it again', this.#at(), r.id as number);
 				this.#audit('system', 'check.interrupted', (r.run_id as string) ?? null, r.check_id as string, { region: r.region }, null);
 			}
 			return rows.length;
@@ -491,6 +496,11 @@ export class Store {
 	/** Highest audit id of a run (0 when none): the cursor of live updates. */
 	revision(runId: string): number {
 		return Number((this.db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM audit WHERE run_id = ?').get(runId) as Row).id);
+	}
+
+	/** How many audit entries of a run come after `after`, counting at most `limit` (an index-only scan). */
+	auditCount(runId: string, after: number, limit: number): number {
+		return Number((this.db.prepare('SELECT COUNT(*) AS n FROM (SELECT 1 FROM audit WHERE run_id = ? AND id > ? LIMIT ?)').get(runId, after, limit) as Row).n);
 	}
 
 	auditLog(filter: { runId?: string; after?: number; limit?: number } = {}): AuditEntry[] {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChecklistRegistry } from '../../src/checklists/registry.ts';
-import { Store } from '../../src/store/store.ts';
 import { apiClient } from '../support/api-client.ts';
+import { seedRun } from '../support/seed-run.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { openEventStream, type EventStream } from '../support/sse.ts';
 
@@ -20,19 +20,6 @@ function writeConfig(dir: string): string {
 	};
 	writeFileSync(file, `export default ${JSON.stringify(config)};\n`);
 	return file;
-}
-
-/** A run with `entries` audit entries (a workshop-day board gathers thousands), written as the server would. */
-function seedRun(dir: string, entries: number): string {
-	const store = new Store(dir);
-	try {
-		const run = store.createRun({ checklist: 'pre-workshop', environment: 'local', actor: 'seed' });
-		const items = new ChecklistRegistry().get('pre-workshop')!.items.filter((i) => !i.checkId);
-		for (let i = 1; i < entries; i++) store.setTick(run.id, items[i % items.length]!.id, i % 3 !== 0, 'seed');
-		return run.id;
-	} finally {
-		store.close();
-	}
 }
 
 const manualItem = () => new ChecklistRegistry().get('pre-workshop')!.items.find((i) => !i.checkId && i.fields.length === 0)!;
