@@ -6,6 +6,7 @@ import { Engine, type EngineOptions } from '../checks/runner.ts';
 import { dataDir, Store } from '../store/store.ts';
 import { Auth } from './auth.ts';
 import { EventHub } from './events.ts';
+import { drainOnShutdown } from './lifecycle.ts';
 import { metricsRegistry } from './metrics.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { RunService } from './runs.ts';
@@ -53,7 +54,7 @@ let shared: Promise<App> | undefined;
 
 /** The process-wide app, created on first use. */
 export function getApp(): Promise<App> {
-	shared ??= createApp().catch((err) => {
+	shared ??= createApp().then(drainOnShutdown).catch((err) => {
 		shared = undefined;
 		throw err;
 	});

@@ -43,6 +43,8 @@ export class RunService {
 	events: EventHub | null = null;
 	readonly scenariosDir: string;
 	#now: () => Date;
+	/** Result rows this process is probing right now: what a shutdown waits for. */
+	#probing = new Set<number>();
 
 	constructor(engine: Engine, store: Store, checklists: ChecklistRegistry, options: { scenariosDir?: string; now?: () => Date } = {}) {
 		this.engine = engine;
@@ -186,17 +188,35 @@ export class RunService {
 		}
 		const regions = check.perRegion && this.engine.appliesTo(check, env) ? env.regions.map((r) => r.name) : [null];
 		const rowIds = this.store.beginCheck({ runId, checkId, environment, regions, actor, pageRevision });
-		this.events?.notify(runId);
-		let results: CheckResult[];
+		for (const id of rowIds) this.#probing.add(id);
 		try {
-			results = await this.engine.run(checkId, environment, { override: this.overrideFor(runId) });
-		} catch (err) {
-			const at = new Date().toISOString();
-			results = regions.map((region) => ({ checkId, environment, region, status: 'error' as const, message: (err as Error).message, observed: {}, durationMs: 0, startedAt: at, finishedAt: at }));
+			this.events?.notify(runId);
+			let results: CheckResult[];
+			try {
+				results = await this.engine.run(checkId, environment, { override: this.overrideFor(runId) });
+			} catch (err) {
+				const at = new Date().toISOString();
+				results = regions.map((region) => ({ checkId, environment, region, status: 'error' as const, message: (err as Error).message, observed: {}, durationMs: 0, startedAt: at, finishedAt: at }));
+			}
+			results.forEach((result, i) => this.store.finishCheck(rowIds[i]!, result, actor));
+			this.events?.notify(runId);
+			return results;
+		} finally {
+			for (const id of rowIds) this.#probing.delete(id);
 		}
-		results.forEach((result, i) => this.store.finishCheck(rowIds[i]!, result, actor));
-		this.events?.notify(runId);
-		return results;
+	}
+
+	/**
+	 * On shutdown: waits up to `graceMs` for the checks this process is probing to finish, then
+	 * marks those still running as interrupted (saying so); returns how many were interrupted.
+	 */
+	async finishInFlight(graceMs: number): Promise<number> {
+		const until = Date.now() + graceMs;
+		while (this.#probing.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+		if (this.#probing.size === 0) return 0;
+		const n = this.store.interruptUnfinished({ ids: [...this.#probing], message: 'interrupted: the handbook was shut down before this check finished; run it again' });
+		this.#probing.clear();
+		return n;
 	}
 
 	/** Runs every check a run's checklist binds, at most `concurrency` at once. */

@@ -13,6 +13,8 @@ export interface EventStream {
 	events: SseEvent[];
 	/** Bytes received so far. */
 	bytes(): number;
+	/** The raw text received so far (comments and `retry:` lines included). */
+	text(): string;
 	/** Waits for the first event (from the start of the stream) that `match` accepts. */
 	until(match: (e: SseEvent) => boolean, timeoutMs?: number): Promise<SseEvent>;
 	/** Resolves when the server ends the stream. */
@@ -56,6 +58,7 @@ export async function openEventStream(url: string, options: { headers?: Record<s
 	const res = await send(url, { headers: { accept: 'text/event-stream', ...options.headers }, signal: controller.signal });
 	const events: SseEvent[] = [];
 	let bytes = 0;
+	let raw = '';
 	const waiters = new Set<() => void>();
 	const wake = () => {
 		for (const w of [...waiters]) w();
@@ -71,7 +74,9 @@ export async function openEventStream(url: string, options: { headers?: Record<s
 				const { done, value } = await reader.read();
 				if (done) break;
 				bytes += value.byteLength;
-				const parsed = parseFrames(buffer + decoder.decode(value, { stream: true }));
+				const chunk = decoder.decode(value, { stream: true });
+				raw += chunk;
+				const parsed = parseFrames(buffer + chunk);
 				buffer = parsed.rest;
 				if (parsed.events.length) {
 					events.push(...parsed.events);
@@ -90,6 +95,7 @@ export async function openEventStream(url: string, options: { headers?: Record<s
 		headers: res.headers,
 		events,
 		bytes: () => bytes,
+		text: () => raw,
 		ended,
 		until(match, timeoutMs = 20_000) {
 			return new Promise((resolve, reject) => {

@@ -1,4 +1,5 @@
 import { endpoint, facilitatorOf, json } from '../../../../server/http.ts';
+import { draining } from '../../../../server/lifecycle.ts';
 
 export const prerender = false;
 
@@ -23,6 +24,7 @@ export const GET = endpoint((app, context) => {
 	const reader = facilitatorOf(app, context) ? 'facilitator' : 'anonymous';
 	const raw = Number(context.request.headers.get('last-event-id') ?? context.url.searchParams.get('after') ?? 0);
 	const after = Number.isSafeInteger(raw) && raw > 0 ? raw : 0;
+	if (draining()) return json({ error: 'the handbook is restarting; reconnect in a few seconds' }, 503, { 'retry-after': '5' });
 	const admission = app.events.admit(context.clientAddress);
 	if ('refused' in admission) return json({ error: admission.refused }, 503, { 'retry-after': String(admission.retryAfter) });
 
@@ -49,14 +51,22 @@ export const GET = endpoint((app, context) => {
 					return close();
 				}
 				budget -= chunk.byteLength;
-				if (budget <= 0) {
-					close();
+				if (budget <= 0) end();
+			};
+			// Ends the stream; the browser reconnects after `retry` and resumes from its last event id.
+			const end = (farewell?: Uint8Array) => {
+				if (closed) return;
+				close();
+				try {
+					if (farewell) controller.enqueue(farewell);
 					controller.close();
+				} catch {
+					// the client is already gone
 				}
 			};
 			try {
 				send(encoder.encode(`retry: 2000\n: run ${runId}\n\n`));
-				const stop = app.events.subscribe(runId, after, reader, send);
+				const stop = app.events.subscribe(runId, after, reader, send, end);
 				if (closed) stop();
 				else unsubscribe = stop;
 			} catch (err) {
