@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // The health prober of bench/sse.bench.ts, in its own process so the bench's own SSE clients
 // cannot delay its timings: asks `<url>` every 20 ms (not waiting for the previous answer) and
-// files each latency (ms) under the phase named by the last line on stdin (`idle`, `burst`, or
-// `pause` for neither). Prints "ready" once probing; when stdin closes, the latencies by phase
+// files each latency (ms) under the phase named by the last line on stdin (`idle`, `burst`,
+// `reference`, or `pause` for none). Prints "ready" once probing; when stdin closes, the latencies by phase
 // and the error count as JSON.
 import { createInterface } from 'node:readline';
 
 const url = process.argv[2]!;
-const phases: Record<string, number[]> = { idle: [], burst: [] };
+const phases: Record<string, number[]> = { idle: [], burst: [], reference: [] };
 let phase = 'pause';
 let errors = 0;
 let stop = false;

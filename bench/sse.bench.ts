@@ -4,12 +4,14 @@
 // last stays connected). /api/health is asked every 20 ms from another process, in an idle
 // window before each wave and during it; the p99 during the waves is printed over the p99 idle
 // (goal ≤ 3), and the server's resident memory with the 50 streams open over before the first
-// wave (goal ≤ 1.2).
+// wave (goal ≤ 1.2). For reference, the same ratio while the same 50 clients each read the run
+// once at once: what any burst of 50 requests costs on this machine.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fetchFrom } from '../test/support/api-client.ts';
 import { seedRun } from '../test/support/seed-run.ts';
 import { startServer } from '../test/support/server.ts';
 import { openEventStream, type EventStream } from '../test/support/sse.ts';
@@ -47,8 +49,8 @@ async function startProber() {
 	child.stdout.on('data', (d) => (out += d));
 	while (!out.includes('ready\n')) await new Promise((r) => setTimeout(r, 20));
 	return {
-		phase: (name: 'idle' | 'burst' | 'pause') => child.stdin.write(`${name}\n`),
-		async finish(): Promise<{ idle: number[]; burst: number[]; errors: number }> {
+		phase: (name: 'idle' | 'burst' | 'reference' | 'pause') => child.stdin.write(`${name}\n`),
+		async finish(): Promise<{ idle: number[]; burst: number[]; reference: number[]; errors: number }> {
 			const exited = new Promise((r) => child.once('exit', r));
 			child.stdin.end();
 			await exited;
@@ -85,8 +87,13 @@ for (let wave = 0; wave < waves; wave++) {
 	burstMs += performance.now() - started;
 	prober.phase('pause');
 	bytes += open.reduce((n, s) => n + s.bytes(), 0);
+	// The reference: the same 50 clients each reading the run once (GET /api/runs/:id) at once.
+	await new Promise((r) => setTimeout(r, 200));
+	prober.phase('reference');
+	await Promise.all(Array.from({ length: clients }, async (_, i) => (await fetchFrom(`127.0.${20 + wave}.${i + 1}`)(`${server.url}/api/runs/${runId}`)).text()));
+	prober.phase('pause');
 }
-const { idle: idleLatencies, burst: burstLatencies, errors: probeErrors } = await prober.finish();
+const { idle: idleLatencies, burst: burstLatencies, reference: referenceLatencies, errors: probeErrors } = await prober.finish();
 const idle = { latencies: idleLatencies };
 const during = { latencies: burstLatencies };
 await new Promise((r) => setTimeout(r, 1000));
@@ -99,6 +106,7 @@ const memory = after / before;
 const errors = probeErrors + streamErrors;
 console.log(`ok    ${waves} waves of ${clients} anonymous SSE clients on a ${entries.toLocaleString('en')}-entry run each caught up in ${(burstMs / waves / 1000).toFixed(2)} s on average (${(bytes / waves / clients / 1024).toFixed(1)} KiB per client)`);
 console.log(`${ratio <= 3 ? 'ok  ' : 'MISS'}  /api/health p99 during the SSE burst / p99 idle: ${ratio.toFixed(2)} (${p(during.latencies, 0.99).toFixed(1)} / ${p(idle.latencies, 0.99).toFixed(1)} ms over ${during.latencies.length} / ${idle.latencies.length} requests; goal ≤ 3)`);
+console.log(`ok    for reference, /api/health p99 while the same 50 clients each read the run once (GET /api/runs/:id) at once / p99 idle: ${(p(referenceLatencies, 0.99) / p(idle.latencies, 0.99)).toFixed(2)} (${p(referenceLatencies, 0.99).toFixed(1)} ms over ${referenceLatencies.length} requests)`);
 console.log(`${memory <= 1.2 ? 'ok  ' : 'MISS'}  server memory with the ${clients} SSE clients connected / before the burst: ${memory.toFixed(2)} (${before.toFixed(0)} → ${after.toFixed(0)} MiB RSS; goal ≤ 1.2)`);
 console.log(`${errors === 0 ? 'ok  ' : 'MISS'}  errors during the SSE burst (health and streams): ${errors} (goal 0)`);
 process.exit(0);
