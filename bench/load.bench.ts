@@ -8,6 +8,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fetchFrom } from '../test/support/api-client.ts';
 import { startServer } from '../test/support/server.ts';
 import { startHttpServer } from '../test/support/targets/https-server.ts';
 
@@ -56,9 +57,11 @@ const before = rssMiB(server.process.pid!);
 let sseEvents = 0;
 let sseErrors = 0;
 const streams = await Promise.all(
-	Array.from({ length: sseClients }, async () => {
+	Array.from({ length: sseClients }, async (_, i) => {
 		const controller = new AbortController();
-		const res = await fetch(`${server.url}/api/runs/${runId}/events`, { signal: controller.signal });
+		// Each from its own loopback address, as 50 browsers are: the server caps streams per client.
+		const res = await fetchFrom(`127.0.1.${i + 1}`)(`${server.url}/api/runs/${runId}/events`, { signal: controller.signal });
+		if (res.status !== 200) sseErrors++;
 		const reader = res.body!.getReader();
 		void (async () => {
 			try {

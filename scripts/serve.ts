@@ -2,15 +2,17 @@
 // `npm start`: refuses a bad config or an unusable data directory before listening, marks checks
 // a previous process left running as interrupted, prints the facilitator sign-in, then serves
 // the built site (dist/) with the Node adapter (HOST, PORT), plus the WebSocket echo of the
-// participants' self-check (/api/echo), which an Astro endpoint cannot answer.
+// participants' self-check (/api/echo), which an Astro endpoint cannot answer. On SIGTERM it
+// drains before exiting (src/server/lifecycle.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, unsetReport } from '../src/checks/load-config.ts';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createApp } from '../src/server/app.ts';
 import { attachEcho } from '../src/server/echo.ts';
 import { mergePolicies, secureEveryResponse } from '../src/server/headers.ts';
 import { INLINE_HASHES_FILE, type InlineHashes } from '../src/server/inline-hashes.ts';
+import { drain, draining } from '../src/server/lifecycle.ts';
 import { limitStream } from '../src/server/log-limit.ts';
 import { selfCheckOrigins } from '../src/server/self-check-targets.ts';
 import { StoreUnavailableError } from '../src/store/store.ts';
@@ -59,12 +61,49 @@ function inlinePolicy(): string {
 	return `script-src ${scripts.join(' ')}; style-src ${styles.join(' ')}`;
 }
 
+const drainSeconds = Number(process.env.HANDBOOK_DRAIN_SECONDS ?? 10);
+if (!Number.isFinite(drainSeconds) || drainSeconds < 0) {
+	console.error(`handbook: HANDBOOK_DRAIN_SECONDS must be a number of seconds ≥ 0, not "${process.env.HANDBOOK_DRAIN_SECONDS}"`);
+	process.exit(2);
+}
+
 // Start the adapter's standalone server ourselves (same HOST/PORT handling) to reach its http.Server.
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const { startServer } = (await import(entry)) as { startServer: () => { server: { server: Server } } };
-const server = startServer().server.server;
-// Security headers on every response, the static handler's pages and assets included; one
-// site-wide policy for the pages (what any page's scripts need), so no page misses its hashes.
+const http: Server = startServer().server.server;
+attachEcho(http);
+
+// While draining, only the health endpoint answers (readiness says 503); any other request is
+// refused with 503 and Retry-After, its connection closed, so a load balancer sends it elsewhere.
+const handlers = http.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+http.removeAllListeners('request');
+http.on('request', (req: IncomingMessage, res: ServerResponse) => {
+	if (draining() && !(req.url ?? '').startsWith('/api/health')) {
+		res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'retry-after': '5', connection: 'close' });
+		res.end(JSON.stringify({ error: 'the handbook is restarting; try again in a few seconds' }));
+		return;
+	}
+	for (const handler of handlers) handler.call(http, req, res);
+});
+// Security headers on every response (the drain's refusals, the static handler's pages and assets
+// included); one site-wide policy for the pages (what any page's scripts need), so no page misses its hashes.
 const policies = pagePolicies();
-secureEveryResponse(server, mergePolicies([...policies, inlinePolicy(), selfCheckConnect]), new Set(policies));
-attachEcho(server);
+secureEveryResponse(http, mergePolicies([...policies, inlinePolicy(), selfCheckConnect]), new Set(policies));
+
+// Graceful stop (SIGTERM from a supervisor, or Ctrl-C): stop taking work, tell live streams to
+// reconnect, give running checks HANDBOOK_DRAIN_SECONDS to finish (the rest are marked
+// interrupted), close the store, then exit 0.
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+	process.on(signal, () => {
+		if (stopping) return;
+		stopping = true;
+		console.log(`handbook: ${signal}: draining (up to ${drainSeconds} s for running checks)`);
+		void drain(drainSeconds * 1000).finally(() => {
+			http.close();
+			http.closeAllConnections();
+			console.log('handbook: stopped');
+			process.exit(0);
+		});
+	});
+}

@@ -7,6 +7,7 @@ import { Engine, type EngineOptions } from '../checks/runner.ts';
 import { dataDir, Store } from '../store/store.ts';
 import { Auth } from './auth.ts';
 import { EventHub } from './events.ts';
+import { drainOnShutdown } from './lifecycle.ts';
 import { metricsRegistry } from './metrics.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { RunService } from './runs.ts';
@@ -40,7 +41,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
 	const engine = new Engine(handbook, options);
 	const store = new Store(dataDir(options.dataDir), { now: options.now });
 	const service = new RunService(engine, store, new ChecklistRegistry(options.docsDir ?? docsDir()), { scenariosDir: options.scenariosDir, now: options.now });
-	const events = new EventHub(store, (entry) => service.eventData(entry));
+	const events = new EventHub(store, service);
 	service.events = events;
 	const auth = new Auth(store);
 	// Redacted first, then cut (a quoted upstream answer may carry the marks of its cut).
@@ -58,7 +59,7 @@ let shared: Promise<App> | undefined;
 
 /** The process-wide app, created on first use. */
 export function getApp(): Promise<App> {
-	shared ??= createApp().catch((err) => {
+	shared ??= createApp().then(drainOnShutdown).catch((err) => {
 		shared = undefined;
 		throw err;
 	});

@@ -1,46 +1,164 @@
-import type { AuditEntry, Store } from '../store/store.ts';
+import type { AuditEntry, RunRecord, Store } from '../store/store.ts';
+import { visibleEvent, type AccessOf, type Reader } from './visibility.ts';
 
 /** What subscribers of a run receive: one audit entry plus the state it changed. */
 export interface RunEvent extends AuditEntry {
 	data?: unknown;
 }
 
-type Listener = (event: RunEvent) => void;
+/** The side of the run service the live feed needs (RunService has it). */
+export interface RunFeed {
+	/** The state an audit entry changed, taken from `record` (one read of the run serves a batch). */
+	eventData(entry: AuditEntry, record: RunRecord): unknown;
+	/** The run as `reader` may see it: what a subscriber too far behind gets instead of the entries it missed. */
+	view(runId: string, reader: Reader): { revision: number };
+	readonly engine: { handbook: { checks: ReadonlyMap<string, { access: 'public' | 'facilitator' }> }; redactor: { value<T>(v: T): T } };
+}
+
+/** Sends one SSE frame (already encoded, shared by every subscriber of the same audience). */
+type Send = (frame: Uint8Array) => void;
+
+interface Subscriber {
+	reader: Reader;
+	/** Highest audit id this subscriber has been sent (or covered by a snapshot). */
+	cursor: number;
+	send: Send;
+	/** Ends the subscriber's stream after one last frame (see `closeAll`). */
+	end?: Send;
+}
+
+interface Watched {
+	lastId: number;
+	subscribers: Set<Subscriber>;
+}
+
+export interface EventHubLimits {
+	/** How often the audit log is polled for changes made by other processes (the CLI). */
+	pollMs?: number;
+	/** The most missed entries a subscriber is sent one by one; further behind, it gets a snapshot. */
+	maxTail?: number;
+	/** Open streams in all (HANDBOOK_SSE_MAX_STREAMS, default 512). */
+	maxStreams?: number;
+	/** Open streams per client address (HANDBOOK_SSE_MAX_PER_CLIENT, default 16). */
+	maxPerClient?: number;
+}
+
+/** A stream admitted under the caps; `release` frees its slot (idempotent). */
+export type Admission = { release: () => void } | { refused: string; retryAfter: number };
+
+function limitFromEnv(name: string, fallback: number): number {
+	const raw = process.env[name];
+	if (raw === undefined || raw === '') return fallback;
+	const n = Number(raw);
+	if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of streams of at least 1, not "${raw}"`);
+	return n;
+}
+
+const encoder = new TextEncoder();
+
+/** One SSE frame: `id`, `event` and the JSON data on one line (JSON never contains a raw newline). */
+function frame(id: number, event: string, data: unknown): Uint8Array {
+	return encoder.encode(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+}
 
 /**
  * Live updates of runs. The audit log is the change feed: every mutation writes an entry, so
  * changes made by another process (the CLI) reach open pages too. One poll per watched run
  * serves all its subscribers; writers in this process call `notify` to skip the wait.
+ *
+ * Each subscriber costs O(new events): a new one is sent at most `maxTail` missed entries (from
+ * one read of the run), or else one snapshot of the run shared by everyone joining at that
+ * revision; each new entry is read, shaped for each audience and serialized once, whatever the
+ * number of subscribers. Streams are capped per client address and in all.
  */
 export class EventHub {
 	#store: Store;
-	#enrich: (entry: AuditEntry) => unknown;
-	#runs = new Map<string, { lastId: number; listeners: Set<Listener> }>();
+	#feed: RunFeed;
+	#runs = new Map<string, Watched>();
 	#timer: NodeJS.Timeout | undefined;
+	#open = new Map<string, number>();
+	#openTotal = 0;
+	#snapshots = new Map<string, { revision: number; frame: Uint8Array }>();
 	readonly pollMs: number;
+	readonly maxTail: number;
+	readonly maxStreams: number;
+	readonly maxPerClient: number;
 
-	constructor(store: Store, enrich: (entry: AuditEntry) => unknown, pollMs = 1000) {
+	constructor(store: Store, feed: RunFeed, limits: EventHubLimits = {}) {
 		this.#store = store;
-		this.#enrich = enrich;
-		this.pollMs = pollMs;
+		this.#feed = feed;
+		this.pollMs = limits.pollMs ?? 1000;
+		this.maxTail = limits.maxTail ?? 200;
+		this.maxStreams = limits.maxStreams ?? limitFromEnv('HANDBOOK_SSE_MAX_STREAMS', 512);
+		this.maxPerClient = limits.maxPerClient ?? limitFromEnv('HANDBOOK_SSE_MAX_PER_CLIENT', 16);
 	}
 
-	/** Subscribes to a run's changes after audit id `after`; returns the unsubscribe function. */
-	subscribe(runId: string, after: number, listener: Listener): () => void {
+	/**
+	 * Takes a stream slot for `client` (its address), or says why not: past either cap the
+	 * endpoint answers 503 with Retry-After, so one client cannot hold every stream.
+	 */
+	admit(client: string): Admission {
+		const mine = this.#open.get(client) ?? 0;
+		if (mine >= this.maxPerClient) return { refused: `too many live streams from your address (at most ${this.maxPerClient}); close other tabs of this run or try again shortly`, retryAfter: 10 };
+		if (this.#openTotal >= this.maxStreams) return { refused: `the handbook is serving its maximum of ${this.maxStreams} live streams; try again shortly`, retryAfter: 10 };
+		this.#open.set(client, mine + 1);
+		this.#openTotal++;
+		let released = false;
+		return {
+			release: () => {
+				if (released) return;
+				released = true;
+				this.#openTotal--;
+				const left = (this.#open.get(client) ?? 1) - 1;
+				if (left > 0) this.#open.set(client, left);
+				else this.#open.delete(client);
+			},
+		};
+	}
+
+	/** Open streams, in all and from one client. */
+	openStreams(client?: string): number {
+		return client === undefined ? this.#openTotal : (this.#open.get(client) ?? 0);
+	}
+
+	/**
+	 * Subscribes to a run's changes after audit id `after`, as `reader` may see them; returns the
+	 * unsubscribe function. The subscriber is caught up at once: the entries it missed when there
+	 * are at most `maxTail` of them, else a `run.snapshot` event carrying the run's current view.
+	 */
+	subscribe(runId: string, after: number, reader: Reader, send: Send, end?: Send): () => void {
 		let watched = this.#runs.get(runId);
 		if (!watched) {
-			watched = { lastId: this.#store.revision(runId), listeners: new Set() };
+			watched = { lastId: this.#store.revision(runId), subscribers: new Set() };
 			this.#runs.set(runId, watched);
+		} else {
+			// Bring the shared feed up to date first, so the catch-up below ends where it stands.
+			this.#poll(runId);
 		}
-		// Catch this subscriber up on what it missed before it joins the shared feed.
-		for (const entry of this.#store.auditLog({ runId, after, limit: 10_000 })) {
-			if (entry.id <= watched.lastId) listener({ ...entry, data: this.#enrich(entry) });
+		// An id past the run's last entry is not one this run sent: treat it as up to date.
+		const subscriber: Subscriber = { reader, cursor: Math.min(Math.max(0, after), watched.lastId), send, end };
+		if (subscriber.cursor < watched.lastId) {
+			// Counted first (an index-only scan): a reader far behind costs no entry reads at all.
+			if (this.#store.auditCount(runId, subscriber.cursor, this.maxTail + 1) > this.maxTail) {
+				const snapshot = this.#snapshot(runId, reader);
+				send(snapshot.frame);
+				subscriber.cursor = snapshot.revision;
+			} else {
+				const missed = this.#store.auditLog({ runId, after: subscriber.cursor, limit: this.maxTail }).filter((e) => e.id <= watched.lastId);
+				if (missed.length > 0) {
+					for (const f of this.#frames(runId, missed, [reader]).get(reader)!) send(f.frame);
+					subscriber.cursor = missed.at(-1)!.id;
+				}
+			}
 		}
-		watched.listeners.add(listener);
+		watched.subscribers.add(subscriber);
 		this.#timer ??= setInterval(() => this.#pollAll(), this.pollMs).unref();
 		return () => {
-			watched.listeners.delete(listener);
-			if (watched.listeners.size === 0) this.#runs.delete(runId);
+			watched.subscribers.delete(subscriber);
+			if (watched.subscribers.size === 0 && this.#runs.get(runId) === watched) {
+				this.#runs.delete(runId);
+				for (const key of this.#snapshots.keys()) if (key.startsWith(`${runId}\n`)) this.#snapshots.delete(key);
+			}
 			if (this.#runs.size === 0 && this.#timer) {
 				clearInterval(this.#timer);
 				this.#timer = undefined;
@@ -55,27 +173,83 @@ export class EventHub {
 
 	subscribers(): number {
 		let n = 0;
-		for (const w of this.#runs.values()) n += w.listeners.size;
+		for (const w of this.#runs.values()) n += w.subscribers.size;
 		return n;
 	}
 
+	/** The run's current view as one frame, computed once per revision and audience. */
+	#snapshot(runId: string, reader: Reader): { revision: number; frame: Uint8Array } {
+		const key = `${runId}\n${reader}`;
+		const revision = this.#store.revision(runId);
+		const cached = this.#snapshots.get(key);
+		if (cached && cached.revision === revision) return cached;
+		const view = this.#feed.view(runId, reader);
+		const snapshot = { revision: view.revision, frame: frame(view.revision, 'run.snapshot', this.#feed.engine.redactor.value(view)) };
+		this.#snapshots.set(key, snapshot);
+		return snapshot;
+	}
+
+	/** Frames for `entries` per audience: one read of the run, one shaping and serialization each. */
+	#frames(runId: string, entries: AuditEntry[], readers: Iterable<Reader>): Map<Reader, Array<{ id: number; frame: Uint8Array }>> {
+		// Fields and notes are typed by people, who may paste a secret: redacted once for the batch.
+		const record = this.#feed.engine.redactor.value(this.#store.record(runId));
+		const accessOf: AccessOf = (id) => this.#feed.engine.handbook.checks.get(id)?.access;
+		const events: RunEvent[] = entries.map((entry) => ({ ...entry, data: this.#feed.eventData(entry, record) }));
+		const out = new Map<Reader, Array<{ id: number; frame: Uint8Array }>>();
+		for (const reader of readers) {
+			if (out.has(reader)) continue;
+			out.set(
+				reader,
+				events.map((e) => ({ id: e.id, frame: frame(e.id, e.action, this.#feed.engine.redactor.value(visibleEvent(e, reader, accessOf))) })),
+			);
+		}
+		return out;
+	}
+
 	#pollAll(): void {
-		for (const runId of this.#runs.keys()) this.#poll(runId);
+		for (const runId of [...this.#runs.keys()]) this.#poll(runId);
 	}
 
 	#poll(runId: string): void {
 		const watched = this.#runs.get(runId);
 		if (!watched) return;
-		const entries = this.#store.auditLog({ runId, after: watched.lastId, limit: 1000 });
-		for (const entry of entries) {
-			watched.lastId = entry.id;
-			const event = { ...entry, data: this.#enrich(entry) };
-			for (const listener of watched.listeners) listener(event);
+		for (;;) {
+			const entries = this.#store.auditLog({ runId, after: watched.lastId, limit: 1000 });
+			if (entries.length === 0) return;
+			watched.lastId = entries.at(-1)!.id;
+			const frames = this.#frames(runId, entries, [...watched.subscribers].map((s) => s.reader));
+			for (const subscriber of [...watched.subscribers]) {
+				for (const f of frames.get(subscriber.reader) ?? []) {
+					if (f.id <= subscriber.cursor) continue;
+					subscriber.cursor = f.id;
+					subscriber.send(f.frame);
+				}
+			}
+			if (entries.length < 1000) return;
 		}
+	}
+
+	/**
+	 * Ends every open stream after telling it when to reconnect (`retry:`): on shutdown, so the
+	 * browsers come back to the restarted server and resume from their last event id.
+	 */
+	closeAll(reconnectMs = 3000): number {
+		const farewell = encoder.encode(`retry: ${reconnectMs}\n: the handbook is restarting; reconnect in ${reconnectMs} ms\n\n`);
+		let n = 0;
+		for (const watched of [...this.#runs.values()]) {
+			for (const subscriber of [...watched.subscribers]) {
+				n++;
+				if (subscriber.end) subscriber.end(farewell);
+				else subscriber.send(farewell);
+			}
+		}
+		return n;
 	}
 
 	close(): void {
 		if (this.#timer) clearInterval(this.#timer);
+		this.#timer = undefined;
 		this.#runs.clear();
+		this.#snapshots.clear();
 	}
 }

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Gauge, Registry } from 'prom-client';
 import type { Engine } from '../checks/runner.ts';
 import type { Store } from '../store/store.ts';
@@ -8,8 +9,10 @@ const statuses = ['pass', 'warn', 'fail', 'error', 'skipped'] as const;
  * The Prometheus exposition of the latest stored results, built at scrape time: status (one
  * series per status, 1 for the current one), every numeric observed value, duration and age, so
  * a team can alert on, say, `handbook_check_observed{check="litellm-key-expiry",value="daysLeft"} < 7`.
+ * With `observedOnlyFor`, observed values are exported only for the checks it accepts (the
+ * anonymous exposition: public checks only); statuses, durations and ages always.
  */
-export function metricsRegistry(store: Store, engine: Engine): Registry {
+export function metricsRegistry(store: Store, engine: Engine, options: { observedOnlyFor?: (checkId: string) => boolean } = {}): Registry {
 	const registry = new Registry();
 	const labels = ['check', 'environment', 'region'] as const;
 	// `registers: []`: never prom-client's global registry, which every app in the process would share.
@@ -31,7 +34,8 @@ export function metricsRegistry(store: Store, engine: Engine): Registry {
 				if (!engine.handbook.checks.has(r.checkId)) continue;
 				const l = { check: r.checkId, environment: r.environment, region: r.region ?? '' };
 				for (const s of statuses) this.set({ ...l, status: s }, r.status === s ? 1 : 0);
-				for (const [name, v] of Object.entries(r.observed)) {
+				const showObserved = options.observedOnlyFor?.(r.checkId) ?? true;
+				for (const [name, v] of showObserved ? Object.entries(r.observed) : []) {
 					const n = typeof v === 'boolean' ? Number(v) : v;
 					if (typeof n === 'number' && Number.isFinite(n)) observed.set({ ...l, value: name }, n);
 				}
@@ -46,4 +50,15 @@ export function metricsRegistry(store: Store, engine: Engine): Registry {
 	});
 	for (const g of [status, observed, duration, age, lastRun]) registry.registerMetric(g);
 	return registry;
+}
+
+/**
+ * Whether an `Authorization` header carries `Bearer <token>` (as Prometheus's `authorization`
+ * scrape setting sends it), compared in constant time.
+ */
+export function bearerMatches(header: string | null, token: string): boolean {
+	const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+	if (!m) return false;
+	const digest = (s: string) => createHash('sha256').update(s).digest();
+	return timingSafeEqual(digest(m[1]!), digest(token));
 }

@@ -4,8 +4,9 @@ import { loadScenarios, type Scenario } from '../checklists/scenario.ts';
 import type { ChecklistPage, ChecklistRegistry } from '../checklists/registry.ts';
 import type { CheckResult, Engine, ProbeOverride } from '../checks/runner.ts';
 import type { AuditEntry, RunRecord, Store } from '../store/store.ts';
-import { NotFoundError } from '../store/store.ts';
+import { ChecksInFlightError, NotFoundError } from '../store/store.ts';
 import type { EventHub } from './events.ts';
+import { visibleField, visibleResult, visibleRun, type Reader } from './visibility.ts';
 
 /** A request the caller got wrong (unknown checklist, check not in this checklist, …): HTTP 400/404. */
 export class RequestError extends Error {
@@ -42,6 +43,8 @@ export class RunService {
 	events: EventHub | null = null;
 	readonly scenariosDir: string;
 	#now: () => Date;
+	/** Result rows this process is probing right now: what a shutdown waits for. */
+	#probing = new Set<number>();
 
 	constructor(engine: Engine, store: Store, checklists: ChecklistRegistry, options: { scenariosDir?: string; now?: () => Date } = {}) {
 		this.engine = engine;
@@ -89,7 +92,7 @@ export class RunService {
 	 * The after-action report of a rehearsal run (Markdown), from its audit log: every tick,
 	 * field, check and decision timed from the run's start.
 	 */
-	report(runId: string): string {
+	report(runId: string, reader: Reader = 'facilitator'): string {
 		const { run } = this.#record(runId);
 		if (!run.scenario) throw new RequestError(409, `run ${runId} is not a rehearsal`);
 		const scenario = this.scenario(run.scenario);
@@ -99,9 +102,9 @@ export class RunService {
 			const at = Date.parse(e.at) - start;
 			const detail = (e.detail ?? {}) as Record<string, unknown>;
 			if (e.action === 'item.tick' || e.action === 'item.untick') events.push({ at, type: 'tick', itemId: e.target!, checked: e.action === 'item.tick', actor: e.actor });
-			else if (e.action === 'field.set') events.push({ at, type: 'field', itemId: String(detail.item ?? e.target), name: e.target!, value: String(detail.value ?? ''), actor: e.actor });
+			else if (e.action === 'field.set') events.push({ at, type: 'field', itemId: String(detail.item ?? e.target), name: e.target!, value: reader === 'facilitator' ? String(detail.value ?? '') : '(recorded; facilitators see the value)', actor: e.actor });
 			else if (e.action === 'check.result') events.push({ at, type: 'check', checkId: e.target!, region: (detail.region as string | null) ?? null, status: detail.status as never, actor: e.actor });
-			else if (e.action === 'run.decide') events.push({ at, type: 'decision', text: `${e.target}${detail.note ? `: ${detail.note}` : ''}`, actor: e.actor });
+			else if (e.action === 'run.decide') events.push({ at, type: 'decision', text: `${e.target}${detail.note && reader === 'facilitator' ? `: ${detail.note}` : ''}`, actor: e.actor });
 			else if (e.action === 'run.sign-off') events.push({ at, type: 'end', actor: e.actor });
 		}
 		return afterActionReport(scenario, events, { items: this.checklist(run.checklist).items, startedAt: new Date(start), now: this.#now().getTime() - start });
@@ -130,13 +133,23 @@ export class RunService {
 		return run;
 	}
 
-	view(runId: string): RunView {
+	/**
+	 * A run as `reader` may see it (src/server/visibility.ts): anonymous readers get the status of
+	 * every check but the observed values and messages of public checks only, and neither field
+	 * values nor the decision note. Progress is computed from what the reader sees, so a blocker's
+	 * reason never carries a hidden message; fields count as recorded all the same.
+	 */
+	view(runId: string, reader: Reader = 'facilitator'): RunView {
 		const record = this.#record(runId);
 		const checklist = this.checklist(record.run.checklist);
+		const results = record.results.map((r) => visibleResult(r, reader, (id) => this.engine.handbook.checks.get(id)?.access));
 		return {
 			...record,
+			run: visibleRun(record.run, reader),
+			results,
+			fields: record.fields.map((f) => visibleField(f, reader)),
 			checklist: { id: checklist.id, title: checklist.title, path: checklist.path, revision: checklist.revision, changedSinceRun: checklist.revision !== record.run.pageRevision },
-			progress: computeProgress(checklist.items, record, (id) => this.engine.handbook.checks.get(id)?.maxAgeMinutes ?? 60, new Date()),
+			progress: computeProgress(checklist.items, { ...record, results }, (id) => this.engine.handbook.checks.get(id)?.maxAgeMinutes ?? 60, new Date()),
 		};
 	}
 
@@ -176,17 +189,35 @@ export class RunService {
 		}
 		const regions = check.perRegion && this.engine.appliesTo(check, env) ? env.regions.map((r) => r.name) : [null];
 		const rowIds = this.store.beginCheck({ runId, checkId, environment, regions, actor, pageRevision });
-		this.events?.notify(runId);
-		let results: CheckResult[];
+		for (const id of rowIds) this.#probing.add(id);
 		try {
-			results = await this.engine.run(checkId, environment, { override: this.overrideFor(runId) });
-		} catch (err) {
-			const at = new Date().toISOString();
-			results = regions.map((region) => ({ checkId, environment, region, status: 'error' as const, message: (err as Error).message, observed: {}, durationMs: 0, startedAt: at, finishedAt: at }));
+			this.events?.notify(runId);
+			let results: CheckResult[];
+			try {
+				results = await this.engine.run(checkId, environment, { override: this.overrideFor(runId) });
+			} catch (err) {
+				const at = new Date().toISOString();
+				results = regions.map((region) => ({ checkId, environment, region, status: 'error' as const, message: (err as Error).message, observed: {}, durationMs: 0, startedAt: at, finishedAt: at }));
+			}
+			results.forEach((result, i) => this.store.finishCheck(rowIds[i]!, result, actor));
+			this.events?.notify(runId);
+			return results;
+		} finally {
+			for (const id of rowIds) this.#probing.delete(id);
 		}
-		results.forEach((result, i) => this.store.finishCheck(rowIds[i]!, result, actor));
-		this.events?.notify(runId);
-		return results;
+	}
+
+	/**
+	 * On shutdown: waits up to `graceMs` for the checks this process is probing to finish, then
+	 * marks those still running as interrupted (saying so); returns how many were interrupted.
+	 */
+	async finishInFlight(graceMs: number): Promise<number> {
+		const until = Date.now() + graceMs;
+		while (this.#probing.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+		if (this.#probing.size === 0) return 0;
+		const n = this.store.interruptUnfinished({ ids: [...this.#probing], message: 'interrupted: the handbook was shut down before this check finished; run it again' });
+		this.#probing.clear();
+		return n;
 	}
 
 	/** Runs every check a run's checklist binds, at most `concurrency` at once. */
@@ -239,15 +270,35 @@ export class RunService {
 	signOff(runId: string, actor: string) {
 		const view = this.view(runId);
 		if (!view.run.decision) throw new RequestError(409, 'record the go / no-go decision before signing off');
-		const run = this.store.signOff(runId, actor);
+		let run;
+		try {
+			run = this.store.signOff(runId, actor, { inFlight: (row) => this.#inFlight(row) });
+		} catch (err) {
+			if (err instanceof ChecksInFlightError) throw new RequestError(409, err.message);
+			throw err;
+		}
 		this.events?.notify(runId);
 		return run;
 	}
 
-	/** The state an audit entry changed, sent with the live event so pages need not refetch. */
-	eventData(entry: AuditEntry): unknown {
+	/**
+	 * Whether a `running` row may still get its result: it started within its check's deadline
+	 * and a minute's grace. Past that its process is gone (killed, or a CLI run that died), and
+	 * sign-off settles it as interrupted instead of waiting forever.
+	 */
+	#inFlight(row: { checkId: string; startedAt: string }): boolean {
+		const timeoutMs = this.engine.handbook.checks.get(row.checkId)?.timeoutMs ?? 900_000;
+		return this.#now().getTime() - Date.parse(row.startedAt) < timeoutMs + 60_000;
+	}
+
+	/**
+	 * The state an audit entry changed, sent with the live event so pages need not refetch; the
+	 * live feed passes one `record` for a whole batch of entries instead of reading it for each.
+	 */
+	eventData(entry: AuditEntry, record?: RunRecord): unknown {
 		if (!entry.runId) return undefined;
-		const record = this.engine.redactor.value(this.store.record(entry.runId));
+		// Fields and notes are typed by people: redacted in every read (the live feed passes a redacted record).
+		record ??= this.engine.redactor.value(this.store.record(entry.runId));
 		switch (entry.action) {
 			case 'check.start':
 			case 'check.result':

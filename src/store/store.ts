@@ -83,6 +83,20 @@ export class FrozenRunError extends Error {
 	}
 }
 
+/** Sign-off refused: checks of the run are still running, and a signed-off run takes no more results. */
+export class ChecksInFlightError extends Error {
+	readonly running: StoredResult[];
+	constructor(run: Run, running: StoredResult[]) {
+		const names = [...new Set(running.map((r) => r.checkId))].map((id) => {
+			const regions = running.filter((r) => r.checkId === id && r.region).map((r) => r.region);
+			return regions.length ? `${id} (${regions.join(', ')})` : id;
+		});
+		super(`run ${run.id} cannot be signed off while checks are running: ${names.join(', ')}. Sign off once they have finished (a signed-off run takes no more results).`);
+		this.name = 'ChecksInFlightError';
+		this.running = running;
+	}
+}
+
 /**
  * The data directory stopped taking writes (disk full, made read-only): what is stored stays,
  * the change is refused with the reason, and the server keeps answering reads.
@@ -172,6 +186,9 @@ export class Store {
 	readonly db: DatabaseSync;
 	readonly file: string;
 	#now: () => Date;
+	/** Results whose finished write failed (disk full): settled as errors once writes work again. */
+	#unstored = new Map<number, StoreWriteError['reason']>();
+	#settleTimer: NodeJS.Timeout | undefined;
 
 	constructor(dir = dataDir(), options: { now?: () => Date } = {}) {
 		this.#now = options.now ?? (() => new Date());
@@ -245,14 +262,20 @@ export class Store {
 		return Number(r.lastInsertRowid);
 	}
 
-	/** Marks results still `running` (their process died) as interrupted; returns how many. */
-	interruptUnfinished(): number {
+	/**
+	 * Marks results still `running` (their process died) as interrupted; returns how many. With
+	 * `only`, just those rows (this process's own, on shutdown), with that message.
+	 */
+	interruptUnfinished(only?: { ids: readonly number[]; message: string }): number {
 		return this.#tx(() => {
-			const rows = this.db.prepare("SELECT id, run_id, check_id, region FROM results WHERE state = 'running'").all() as Row[];
+			// A signed-off run takes no more writes, not even this one.
+			const rows = (this.db.prepare("SELECT id, run_id, check_id, region FROM results WHERE state = 'running' AND (run_id IS NULL OR run_id NOT IN (SELECT id FROM runs WHERE signed_off_at IS NOT NULL))").all() as Row[]).filter(
+				(r) => !only || only.ids.includes(Number(r.id)),
+			);
 			for (const r of rows) {
 				this.db
-					.prepare("UPDATE results SET state = 'interrupted', status = 'error', message = 'interrupted: the handbook stopped before this check finished; run it again', finished_at = ? WHERE id = ?")
-					.run(this.#at(), r.id as number);
+					.prepare("UPDATE results SET state = 'interrupted', status = 'error', message = ?, finished_at = ? WHERE id = ?")
+					.run(only?.message ?? 'interrupted: the handbook stopped before this check finished; run it again', this.#at(), r.id as number);
 				this.#audit('system', 'check.interrupted', (r.run_id as string) ?? null, r.check_id as string, { region: r.region }, null);
 			}
 			return rows.length;
@@ -311,11 +334,32 @@ export class Store {
 		});
 	}
 
-	/** Stores a finished result into the row `beginCheck` made. */
+	/**
+	 * Stores a finished result into the row `beginCheck` made. A result that arrives after its run
+	 * was signed off goes to the audit log only (`check.late-result`): the archived record stays as
+	 * it was signed. When the write fails for want of disk, the row is settled as an error with
+	 * that reason as soon as writes work again (`settleUnstored`), not left running until a restart.
+	 */
 	finishCheck(resultId: number, result: CheckResult, actor: string): void {
+		try {
+			this.#finishCheck(resultId, result, actor);
+		} catch (err) {
+			if (err instanceof StoreWriteError) {
+				this.#unstored.set(resultId, err.reason);
+				this.#settleTimer ??= setInterval(() => this.#settleInBackground(), 1000).unref();
+			}
+			throw err;
+		}
+	}
+
+	#finishCheck(resultId: number, result: CheckResult, actor: string): void {
 		this.#tx(() => {
 			const row = this.db.prepare('SELECT run_id, page_revision FROM results WHERE id = ?').get(resultId) as Row | undefined;
 			if (!row) throw new NotFoundError(`result ${resultId}`);
+			if (row.run_id && this.run(row.run_id as string).signedOffAt) {
+				this.#audit(actor, 'check.late-result', row.run_id as string, result.checkId, { region: result.region, status: result.status, message: result.message, resultId }, (row.page_revision as string) ?? null);
+				return;
+			}
 			this.db
 				.prepare("UPDATE results SET state = 'done', status = ?, message = ?, observed = ?, duration_ms = ?, started_at = ?, finished_at = ? WHERE id = ?")
 				.run(result.status, result.message, JSON.stringify(result.observed), result.durationMs, result.startedAt, result.finishedAt, resultId);
@@ -356,10 +400,69 @@ export class Store {
 		return this.run(runId);
 	}
 
-	/** Freezes the run: from now on it is the archived record of this checklist. */
-	signOff(runId: string, actor: string): Run {
+	/**
+	 * Settles the results whose write failed (see `finishCheck`) as errors saying why, once the
+	 * disk takes writes again; returns how many were settled. Runs by itself every second while
+	 * any are waiting.
+	 */
+	settleUnstored(): number {
+		if (this.#unstored.size === 0) return 0;
+		const waiting = [...this.#unstored];
+		const settled = this.#tx(() => {
+			let n = 0;
+			for (const [id, reason] of waiting) {
+				const row = this.db.prepare('SELECT run_id, check_id, region, state, page_revision FROM results WHERE id = ?').get(id) as Row | undefined;
+				if (!row || row.state !== 'running') continue;
+				const runId = (row.run_id as string) ?? null;
+				if (runId && this.run(runId).signedOffAt) continue;
+				const what = { full: 'the disk was full', 'read-only': 'the data directory was read-only', io: 'the disk reported an I/O error' }[reason];
+				this.db
+					.prepare("UPDATE results SET state = 'done', status = 'error', message = ?, observed = '{}', finished_at = ? WHERE id = ?")
+					.run(`this check finished but its result could not be stored: ${what}; run it again`, this.#at(), id);
+				this.#audit('system', 'check.result', runId, row.check_id as string, { region: row.region ?? null, status: 'error', unstored: reason }, (row.page_revision as string) ?? null);
+				n++;
+			}
+			return n;
+		});
+		for (const [id] of waiting) this.#unstored.delete(id);
+		if (this.#unstored.size === 0 && this.#settleTimer) {
+			clearInterval(this.#settleTimer);
+			this.#settleTimer = undefined;
+		}
+		return settled;
+	}
+
+	#settleInBackground(): void {
+		try {
+			this.settleUnstored();
+		} catch (err) {
+			// Still no room: try again on the next tick. Anything else (the store closed): stop.
+			if (!(err instanceof StoreWriteError)) {
+				clearInterval(this.#settleTimer);
+				this.#settleTimer = undefined;
+			}
+		}
+	}
+
+	/**
+	 * Freezes the run: from now on it is the archived record of this checklist. Refused with
+	 * ChecksInFlightError while a check of the run is running and `inFlight` says it may still
+	 * finish (by default every running check); running rows it rules out (their process is gone)
+	 * are settled as interrupted first. Refusing and freezing are one transaction, so a check
+	 * either starts before the sign-off and blocks it, or is refused as the run is frozen.
+	 */
+	signOff(runId: string, actor: string, options: { inFlight?: (row: StoredResult) => boolean } = {}): Run {
 		this.#tx(() => {
 			const run = this.#writable(runId);
+			const running = (this.db.prepare("SELECT * FROM results WHERE run_id = ? AND state = 'running' ORDER BY check_id, region").all(runId) as Row[]).map(toResult);
+			const inFlight = running.filter((r) => options.inFlight?.(r) ?? true);
+			if (inFlight.length) throw new ChecksInFlightError(run, inFlight);
+			for (const r of running) {
+				this.db
+					.prepare("UPDATE results SET state = 'interrupted', status = 'error', message = 'interrupted: this check never finished (its process stopped); run it again in a new run', finished_at = ? WHERE id = ?")
+					.run(this.#at(), r.id);
+				this.#audit('system', 'check.interrupted', runId, r.checkId, { region: r.region }, run.pageRevision);
+			}
 			this.db.prepare('UPDATE runs SET signed_off_by = ?, signed_off_at = ? WHERE id = ?').run(actor, this.#at(), runId);
 			this.#audit(actor, 'run.sign-off', runId, null, { decision: run.decision }, run.pageRevision);
 		});
@@ -406,6 +509,11 @@ export class Store {
 	/** Highest audit id of a run (0 when none): the cursor of live updates. */
 	revision(runId: string): number {
 		return Number((this.db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM audit WHERE run_id = ?').get(runId) as Row).id);
+	}
+
+	/** How many audit entries of a run come after `after`, counting at most `limit` (an index-only scan). */
+	auditCount(runId: string, after: number, limit: number): number {
+		return Number((this.db.prepare('SELECT COUNT(*) AS n FROM (SELECT 1 FROM audit WHERE run_id = ? AND id > ? LIMIT ?)').get(runId, after, limit) as Row).n);
 	}
 
 	auditLog(filter: { runId?: string; after?: number; limit?: number } = {}): AuditEntry[] {
@@ -484,6 +592,8 @@ export class Store {
 	}
 
 	close(): void {
+		clearInterval(this.#settleTimer);
+		this.#settleTimer = undefined;
 		if (this.db.isOpen) this.db.close();
 	}
 }

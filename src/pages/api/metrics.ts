@@ -1,8 +1,29 @@
-import { endpoint } from '../../server/http.ts';
+import type { Registry } from 'prom-client';
+import type { App } from '../../server/app.ts';
+import { endpoint, facilitatorOf, json } from '../../server/http.ts';
+import { bearerMatches, metricsRegistry } from '../../server/metrics.ts';
 
 export const prerender = false;
 
-/** Prometheus exposition of the latest stored results. */
-export const GET = endpoint(async (app) => {
-	return new Response(await app.metrics.metrics(), { headers: { 'content-type': app.metrics.contentType, 'cache-control': 'no-store' } });
+const anonymous = new WeakMap<App, Registry>();
+
+/**
+ * Prometheus exposition of the latest stored results. With HANDBOOK_METRICS_TOKEN set, only a
+ * request with `Authorization: Bearer <token>` gets it (everything), anyone else a 401. Without
+ * it, facilitators get everything and anonymous readers the statuses, durations and ages of all
+ * checks but observed values of public checks only, as in GET /api/runs/:id.
+ */
+export const GET = endpoint(async (app, context) => {
+	const token = process.env.HANDBOOK_METRICS_TOKEN;
+	let registry = app.metrics;
+	if (token) {
+		app.engine.redactor.add(token);
+		if (!bearerMatches(context.request.headers.get('authorization'), token)) {
+			return json({ error: 'the metrics need Authorization: Bearer <token>, the token set in HANDBOOK_METRICS_TOKEN' }, 401, { 'www-authenticate': 'Bearer realm="handbook metrics"' });
+		}
+	} else if (!facilitatorOf(app, context)) {
+		registry = anonymous.get(app) ?? metricsRegistry(app.store, app.engine, { observedOnlyFor: (id) => app.engine.handbook.checks.get(id)?.access === 'public' });
+		anonymous.set(app, registry);
+	}
+	return new Response(await registry.metrics(), { headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' } });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { endpoint, json, readJson, requireFacilitator } from '../../../server/http.ts';
+import { endpoint, facilitatorOf, json, readJson, requireFacilitator } from '../../../server/http.ts';
+import { visibleRun } from '../../../server/visibility.ts';
 
 export const prerender = false;
 
@@ -10,7 +11,8 @@ export const GET = endpoint((app, context) => {
 	const q = context.url.searchParams;
 	const filter = z.object({ checklist: id.optional(), environment: id.optional(), workshop: z.string().max(40).optional() }).safeParse(Object.fromEntries(q));
 	if (!filter.success) return json({ error: 'checklist, environment and workshop must be ids' }, 400);
-	return json({ runs: app.store.listRuns({ ...filter.data, limit: 50 }) });
+	const reader = facilitatorOf(app, context) ? 'facilitator' : 'anonymous';
+	return json({ runs: app.store.listRuns({ ...filter.data, limit: 50 }).map((run) => visibleRun(run, reader)) });
 });
 
 const startRun = z.strictObject({

@@ -1,6 +1,10 @@
-import { endpoint, json } from '../../../../server/http.ts';
+import { endpoint, facilitatorOf, json } from '../../../../server/http.ts';
 
 export const prerender = false;
 
-/** A run: its items' progress, ticks, fields, latest results, decision and sign-off. */
-export const GET = endpoint((app, context) => json(app.service.view(context.params.id!)));
+/**
+ * A run: its items' progress, ticks, fields, latest results, decision and sign-off. Anonymous
+ * readers get what they may see (src/server/visibility.ts): statuses of every check, observed
+ * values and messages of public checks only, no field values, no decision note.
+ */
+export const GET = endpoint((app, context) => json(app.service.view(context.params.id!, facilitatorOf(app, context) ? 'facilitator' : 'anonymous')));

@@ -1,0 +1,98 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChecklistRegistry } from '../../src/checklists/registry.ts';
+import { apiClient } from '../support/api-client.ts';
+import { startServer } from '../support/server.ts';
+import { startHttpServer, type TestServer } from '../support/targets/https-server.ts';
+
+const token = 'full-disk-token-7310';
+
+// A real 1 MiB tmpfs as the data directory, as in test/faults: needs `mount`, i.e. root.
+const canMount = (() => {
+	try {
+		const probe = mkdtempSync(join(tmpdir(), 'handbook-mount-probe-'));
+		execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
+		execFileSync('umount', [probe], { stdio: 'ignore' });
+		return true;
+	} catch {
+		return false;
+	}
+})();
+
+describe.skipIf(!canMount)('a disk that fills during a probe', () => {
+	let target: TestServer;
+	let release: () => void = () => {};
+	let held = 0;
+	beforeAll(async () => {
+		target = await startHttpServer(async (req, res) => {
+			if (req.url === '/slow') {
+				held++;
+				await new Promise<void>((r) => (release = r));
+			}
+			res.end('OK');
+		});
+	});
+	afterAll(async () => {
+		release();
+		await target?.stop();
+	});
+
+	it('leaves no result running: once writes work again the row is settled as an error saying why', async () => {
+		const mnt = mkdtempSync(join(tmpdir(), 'handbook-full-probe-'));
+		execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt]);
+		const config = join(tmpdir(), `handbook-full-probe-${process.pid}.config.ts`);
+		writeFileSync(
+			config,
+			`export default ${JSON.stringify({
+				defaultEnvironment: 'local',
+				environments: { local: { title: 'Local', regions: [{ name: 'loopback', title: 'Loopback', host: '127.0.0.1', wildcard: '*.example.test', kubeContext: 'none', proxy: 'primary' }] } },
+				checks: [{ id: 'grafana-ready', title: 'slow', kind: 'http', timeoutMs: 60_000, cacheSeconds: 0, runbook: '/incidents/', params: { url: `${target.url}/slow` }, outcomes: [{ status: 'pass', message: 'ok' }] }],
+			})};\n`,
+		);
+		const server = await startServer({ HANDBOOK_CONFIG: config, HANDBOOK_DATA_DIR: mnt, HANDBOOK_FACILITATOR_TOKEN: token });
+		try {
+			const api = apiClient(server.url);
+			await api.signIn(token);
+			const runId = (await api.call('/api/runs', { json: { checklist: 'pre-workshop' } })).body.run.id;
+			const check = api.call(`/api/runs/${runId}/checks/grafana-ready`, { method: 'POST' });
+			for (let i = 0; i < 200 && held === 0; i++) await new Promise((r) => setTimeout(r, 25));
+			expect(held, 'the probe is under way').toBe(1);
+
+			// The disk fills while the probe runs: ballast beside the database, then writes until one is refused.
+			try {
+				execFileSync('dd', ['if=/dev/zero', `of=${join(mnt, 'ballast')}`, 'bs=64k', 'count=64'], { stdio: 'ignore' });
+			} catch {
+				// dd stops when the disk is full: that is the point.
+			}
+			const item = new ChecklistRegistry().get('pre-workshop')!.items.find((i) => !i.checkId && i.fields.length === 0)!;
+			let refused = 0;
+			for (let i = 0; i < 200 && refused === 0; i++) if ((await api.call(`/api/runs/${runId}/items/${item.id}`, { json: { checked: i % 2 === 0 } })).status === 507) refused++;
+			expect(refused, 'the disk is full').toBe(1);
+
+			release();
+			const answer = await check;
+			expect(answer.status).toBe(507);
+			expect((await api.call(`/api/runs/${runId}`)).body.results).toEqual([expect.objectContaining({ checkId: 'grafana-ready', state: 'running' })]);
+
+			// Space again: the row is settled without a restart.
+			rmSync(join(mnt, 'ballast'));
+			let result: any;
+			for (let i = 0; i < 100; i++) {
+				result = (await api.call(`/api/runs/${runId}`)).body.results[0];
+				if (result.state !== 'running') break;
+				await new Promise((r) => setTimeout(r, 100));
+			}
+			expect(result).toMatchObject({ state: 'done', status: 'error', message: expect.stringMatching(/finished but its result could not be stored: the disk was full; run it again/) });
+			expect(result.finishedAt).toEqual(expect.any(String));
+			// And the run takes writes again.
+			expect((await api.call(`/api/runs/${runId}/items/${item.id}`, { json: { checked: true } })).status).toBe(200);
+			expect(server.process.exitCode).toBeNull();
+		} finally {
+			await server.stop();
+			execFileSync('umount', ['-l', mnt]);
+		}
+	});
+});

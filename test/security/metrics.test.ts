@@ -1,0 +1,62 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient } from '../support/api-client.ts';
+import { startServer, type RunningServer } from '../support/server.ts';
+import { startHttpServer, type TestServer } from '../support/targets/https-server.ts';
+
+const token = 'metrics-facilitator-token-1180';
+const metricsToken = 'prometheus-scrape-token-5093';
+
+describe('/api/metrics with HANDBOOK_METRICS_TOKEN set', () => {
+	let target: TestServer;
+	let server: RunningServer;
+	beforeAll(async () => {
+		target = await startHttpServer((_, res) => void res.end('OK'));
+		const dir = mkdtempSync(join(tmpdir(), 'handbook-metrics-'));
+		const config = join(dir, 'handbook.config.ts');
+		writeFileSync(
+			config,
+			`export default ${JSON.stringify({
+				defaultEnvironment: 'local',
+				environments: { local: { title: 'Local', regions: [{ name: 'loopback', title: 'Loopback', host: '127.0.0.1', wildcard: '*.example.test', kubeContext: 'none', proxy: 'primary' }] } },
+				checks: [{ id: 'litellm-ready', title: 'gateway', kind: 'http', runbook: '/incidents/', params: { url: `${target.url}/health` }, outcomes: [{ status: 'pass', message: 'ok' }] }],
+			})};\n`,
+		);
+		server = await startServer({ HANDBOOK_CONFIG: config, HANDBOOK_DATA_DIR: dir, HANDBOOK_FACILITATOR_TOKEN: token, HANDBOOK_METRICS_TOKEN: metricsToken });
+		const api = apiClient(server.url);
+		await api.signIn(token);
+		const runId = (await api.call('/api/runs', { json: { checklist: 'pre-workshop' } })).body.run.id;
+		expect((await api.call(`/api/runs/${runId}/checks/litellm-ready`, { method: 'POST' })).status).toBe(200);
+	});
+	afterAll(async () => {
+		await server?.stop();
+		await target?.stop();
+	});
+
+	it('refuses a scrape without the bearer token, with a wrong one, or with only a facilitator session', async () => {
+		const anonymous = await apiClient(server.url).call('/api/metrics');
+		expect(anonymous.status).toBe(401);
+		expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer /);
+		expect(anonymous.text).not.toMatch(/handbook_check/);
+		for (const authorization of ['Bearer wrong-token', `Basic ${Buffer.from(`x:${metricsToken}`).toString('base64')}`, metricsToken, `Bearer ${metricsToken}x`]) {
+			expect((await apiClient(server.url).call('/api/metrics', { headers: { authorization } })).status, authorization).toBe(401);
+		}
+		const staff = apiClient(server.url);
+		await staff.signIn(token);
+		expect((await staff.call('/api/metrics')).status).toBe(401);
+	});
+
+	it('answers a scrape with the bearer token (as Prometheus sends it) with every series', async () => {
+		const scrape = await apiClient(server.url).call('/api/metrics', { headers: { authorization: `Bearer ${metricsToken}` } });
+		expect(scrape.status).toBe(200);
+		expect(scrape.headers.get('content-type')).toMatch(/text\/plain/);
+		expect(scrape.text).toMatch(/handbook_check_status\{check="litellm-ready",environment="local",region="",status="pass"\} 1/);
+		expect(scrape.text).toMatch(/handbook_check_observed\{check="litellm-ready",environment="local",region="",value="status"\} 200/);
+	});
+
+	it('never writes the metrics token to the log', () => {
+		expect(server.output()).not.toContain(metricsToken);
+	});
+});
