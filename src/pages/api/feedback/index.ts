@@ -1,3 +1,4 @@
+import { requestClient } from '../../../server/client.ts';
 import { endpoint, json } from '../../../server/http.ts';
 import { participantKey, readLoopBody } from '../../../server/loop-http.ts';
 import { feedbackInput } from '../../../server/workshops.ts';
@@ -10,7 +11,7 @@ export const prerender = false;
  */
 export const POST = endpoint(async (app, context) => {
 	const key = participantKey(context);
-	app.workshops.limit(key, context.clientAddress);
+	app.workshops.limit(key, requestClient(context).address);
 	const body = await readLoopBody(context.request, feedbackInput);
 	return json(app.workshops.sendFeedback(body, key), 201);
 });

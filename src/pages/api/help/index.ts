@@ -1,3 +1,4 @@
+import { requestClient } from '../../../server/client.ts';
 import { endpoint, json, requireFacilitator } from '../../../server/http.ts';
 import { participantKey, readLoopBody } from '../../../server/loop-http.ts';
 import { RequestError } from '../../../server/runs.ts';
@@ -11,7 +12,7 @@ export const prerender = false;
  */
 export const POST = endpoint(async (app, context) => {
 	const key = participantKey(context);
-	app.workshops.limit(key, context.clientAddress);
+	app.workshops.limit(key, requestClient(context).address);
 	const body = await readLoopBody(context.request, helpInput);
 	const { id, secret } = app.workshops.requestHelp(body);
 	return json({ id, secret }, 201, { location: `/api/help/${id}` });

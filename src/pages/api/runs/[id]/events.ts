@@ -1,3 +1,4 @@
+import { requestClient } from '../../../../server/client.ts';
 import { endpoint, facilitatorOf, json } from '../../../../server/http.ts';
 import { draining } from '../../../../server/lifecycle.ts';
 
@@ -25,7 +26,7 @@ export const GET = endpoint((app, context) => {
 	const raw = Number(context.request.headers.get('last-event-id') ?? context.url.searchParams.get('after') ?? 0);
 	const after = Number.isSafeInteger(raw) && raw > 0 ? raw : 0;
 	if (draining()) return json({ error: 'the handbook is restarting; reconnect in a few seconds' }, 503, { 'retry-after': '5' });
-	const admission = app.events.admit(context.clientAddress);
+	const admission = app.events.admit(requestClient(context).address);
 	if ('refused' in admission) return json({ error: admission.refused }, 503, { 'retry-after': String(admission.retryAfter) });
 
 	let closed = false;
