@@ -123,6 +123,8 @@ export class RunStore extends EventTarget {
 	readonly conflicts = new Map<string, FieldConflict>();
 	/** Field values as this page last loaded them: a save says which value it replaces. */
 	readonly #loadedFields = new Map<string, string>();
+	/** Fields being edited here, with the value shown when the editing began. */
+	readonly #editing = new Map<string, string>();
 	#timers: Array<ReturnType<typeof setInterval>> = [];
 	#source: EventSource | null = null;
 	#lastEventId = 0;
@@ -249,6 +251,7 @@ export class RunStore extends EventTarget {
 		if (this.newerRun && view?.run.id === this.newerRun.id) this.newerRun = null;
 		this.conflicts.clear();
 		this.#loadedFields.clear();
+		this.#editing.clear();
 		for (const f of view?.fields ?? []) this.#loadedFields.set(f.name, f.value);
 		const url = new URL(location.href);
 		if (view) url.searchParams.set('run', view.run.id);
@@ -322,14 +325,26 @@ export class RunStore extends EventTarget {
 		this.refresh();
 	}
 
+	/** The reader starts editing a field: what it shows now is the value a save replaces. */
+	beginEdit(field: string): void {
+		if (!this.#editing.has(field)) this.#editing.set(field, this.#loadedFields.get(field) ?? '');
+	}
+
+	/** The reader left the field without changing it: a later edit starts from what it shows then. */
+	endEdit(field: string): void {
+		this.#editing.delete(field);
+	}
+
 	/**
-	 * Records a field, saying which value it replaces: when someone else changed it since this
-	 * page loaded it, nothing is overwritten and `conflicts` holds what it says now.
+	 * Records a field, saying which value it replaces (the one shown when the editing began):
+	 * when someone else changed it meanwhile, nothing is overwritten and `conflicts` holds what
+	 * it says now.
 	 */
 	async setField(itemId: string, field: string, value: string): Promise<boolean> {
 		const view = this.view;
 		if (!view) return false;
-		const expected = this.#loadedFields.get(field) ?? '';
+		const expected = this.#editing.get(field) ?? this.#loadedFields.get(field) ?? '';
+		this.#editing.delete(field);
 		const ok = await this.#guard(async () => {
 			try {
 				await api(`/api/runs/${encodeURIComponent(view.run.id)}/items/${encodeURIComponent(itemId)}`, { field, value, expected });
