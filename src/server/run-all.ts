@@ -9,7 +9,7 @@ export const runAllConcurrency = 8;
 /** Where a run's "run all" stands, as the run view and its live events carry it. */
 export interface RunAllState {
 	state: 'running' | 'finished' | 'interrupted';
-	/** The checks the job runs, in page order. */
+	/** The checks the job runs, in the order it starts them. */
 	checks: string[];
 	/** Checks finished so far (all of them once the job has finished). */
 	done: number;

@@ -260,8 +260,12 @@ export class RunService {
 		const { run } = this.#record(runId);
 		if (run.signedOffAt) throw new RequestError(409, `run ${runId} was signed off by ${run.signedOffBy}: it is frozen; start a new run to check again`);
 		const checklist = this.checklist(run.checklist);
-		const ids = [...new Set(checklist.items.map((i) => i.checkId).filter((x): x is string => x !== null))];
-		if (ids.length === 0) throw new RequestError(400, `the checklist "${checklist.id}" binds no checks: there is nothing to run`);
+		const pageOrder = [...new Set(checklist.items.map((i) => i.checkId).filter((x): x is string => x !== null))];
+		if (pageOrder.length === 0) throw new RequestError(400, `the checklist "${checklist.id}" binds no checks: there is nothing to run`);
+		// Longest first (by deadline, a check's own estimate of how long it may take): the slowest
+		// check starts at once, so the whole job takes about as long as it does.
+		const budget = (id: string) => this.engine.handbook.checks.get(id)?.timeoutMs ?? 0;
+		const ids = [...pageOrder].sort((a, b) => budget(b) - budget(a));
 		if (!this.jobs.inFlight(runId) && this.jobs.state(runId)?.state === 'running') {
 			throw new RequestError(409, 'run all is already under way in another process for this run; its results appear here as they come');
 		}
