@@ -436,6 +436,8 @@ export class RunStore extends EventTarget {
 			if (!run) return;
 			try {
 				const view = await api<RunView>(`/api/runs/${encodeURIComponent(run.id)}`);
+				// Read before the last live event was written: showing it would step back; read again.
+				if (this.run?.id === view.run.id && view.revision < this.#lastEventId) return void this.refresh();
 				if (this.run?.id === view.run.id) {
 					// Values nobody changed since the last load are the new baseline of a save.
 					for (const f of view.fields) if (!this.conflicts.has(f.name)) this.#loadedFields.set(f.name, f.value);
