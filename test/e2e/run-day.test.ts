@@ -145,7 +145,7 @@ describe('the go / no-go', () => {
 		expect(await text(p, '[data-ref=count]')).toBe(`${preWorkshop.items.length - 1} / ${preWorkshop.items.length - 1} done`);
 		await p.locator('[data-ref=decide] button[type=submit]').click();
 		await expect.poll(() => text(p, '[data-ref=decision]'), patience).toMatch(/^Decision: GO, recorded by Alice/);
-		expect(await p.evaluate(() => document.activeElement?.getAttribute('data-ref'))).toBe('decision');
+		await expect.poll(() => p.evaluate(() => document.activeElement?.getAttribute('data-ref')), patience).toBe('decision');
 		await context.close();
 	}, 90_000);
 
