@@ -29,6 +29,8 @@ export const checklistSchema = z.object({
 		.optional(),
 	/** The environment its runs use by default (the launch checklist runs against the pipeline's). */
 	environment: z.string().optional(),
+	/** A gate: its run ends in a recorded go / no-go (the pre-workshop checklist). Other pages only sign off. */
+	gate: z.boolean().default(false),
 });
 
 export const collections = {

@@ -1,23 +1,40 @@
-import { statusRank, type Status } from '../checks/types.ts';
+import { stateTable, statusRank, type ItemState, type Status } from '../checks/types.ts';
 import type { ChecklistItem } from './extract.ts';
 
-/** How an item stands in a run. */
-export type ItemState = 'done' | 'open' | Status | 'not-run' | 'running' | 'stale' | 'interrupted';
+export type { ItemState };
 
 export interface ItemProgress {
 	id: string;
 	text: string;
 	checkId: string | null;
+	/** The one display state (see `stateTable`): pages show it as it is. */
 	state: ItemState;
-	/** Why the item blocks a "go", when it does. */
+	/** Why the item blocks a "go", why it warns, or why it was skipped; null when it is done. */
 	reason: string | null;
 }
 
-export interface Progress {
-	total: number;
+/** How many items stand where: each item counts in exactly one bucket of `stateTable`. */
+export interface ProgressCounts {
 	done: number;
+	warnings: number;
+	failing: number;
+	notRun: number;
+	open: number;
+	skipped: number;
+}
+
+export interface Progress {
+	/** Items that count towards a go: every item but the skipped ones. */
+	total: number;
+	/** Items passed, passed with a warning, or ticked. */
+	done: number;
+	counts: ProgressCounts;
+	/** What the skipped items have in common, e.g. "7 skipped: not defined for local"; null when none. */
+	skippedNote: string | null;
+	/** Items that keep the verdict at no-go, most urgent first (failing, then not run, then open). */
 	blockers: ItemProgress[];
 	warnings: ItemProgress[];
+	skipped: ItemProgress[];
 	items: ItemProgress[];
 	recommendation: 'go' | 'no-go';
 }
@@ -40,31 +57,52 @@ export function checkState(results: RunState['results'], maxAgeMinutes: number, 
 	return { state: worst.status ?? 'error', message: worst.message };
 }
 
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** Why an item is not done, in a few words (null when there is nothing to say). */
+function reasonFor(state: ItemState, message: string | null): string | null {
+	switch (state) {
+		case 'not-run':
+			return 'not run yet';
+		case 'stale':
+			return 'result is stale; run it again';
+		case 'running':
+			return 'running';
+		case 'pass':
+			return null;
+		default:
+			return message ?? state;
+	}
+}
+
 /**
  * Where a checklist run stands and whether it is a go: every bound check passing (a warning is
- * noted, not blocking), every manual item ticked, every field recorded. Failing items first.
+ * noted, not blocking; a check not defined for the environment is skipped and counted apart),
+ * every manual item ticked, every field recorded. Blockers sorted failing first.
  *
  * @example
  * computeProgress(items, record, () => 60, new Date()).recommendation // → 'no-go'
  */
-export function computeProgress(items: readonly ChecklistItem[], run: RunState, maxAgeOf: (checkId: string) => number, now: Date): Progress {
+export function computeProgress(
+	items: readonly ChecklistItem[],
+	run: RunState,
+	maxAgeOf: (checkId: string) => number,
+	now: Date,
+	/** Why a check does not apply to the run's environment (it is skipped without running), else null. */
+	notApplicable: (checkId: string) => string | null = () => null,
+): Progress {
 	const ticked = new Set(run.ticks.filter((t) => t.checked).map((t) => t.itemId));
 	const recorded = new Set(run.fields.filter((f) => f.value.trim() !== '').map((f) => f.name));
 	const out: ItemProgress[] = items.map((item) => {
 		if (item.checkId) {
+			const skipped = notApplicable(item.checkId);
+			if (skipped) return { id: item.id, text: item.text, checkId: item.checkId, state: 'skipped', reason: skipped };
 			const { state, message } = checkState(
 				run.results.filter((r) => r.checkId === item.checkId),
 				maxAgeOf(item.checkId),
 				now,
 			);
-			const blocking = !['pass', 'warn', 'skipped'].includes(state);
-			return {
-				id: item.id,
-				text: item.text,
-				checkId: item.checkId,
-				state: state === 'pass' || state === 'skipped' ? 'done' : state,
-				reason: blocking ? (state === 'not-run' ? 'not run yet' : state === 'stale' ? 'result is stale; run it again' : (message ?? state)) : state === 'warn' ? message : null,
-			};
+			return { id: item.id, text: item.text, checkId: item.checkId, state, reason: reasonFor(state, message) };
 		}
 		const missing = item.fields.filter((f) => !recorded.has(f.name)).map((f) => f.label ?? f.name);
 		const done = ticked.has(item.id) && missing.length === 0;
@@ -72,19 +110,42 @@ export function computeProgress(items: readonly ChecklistItem[], run: RunState, 
 			id: item.id,
 			text: item.text,
 			checkId: null,
-			state: done ? 'done' : 'open',
+			state: done ? 'ticked' : 'open',
 			reason: done ? null : missing.length ? `not recorded: ${missing.join(', ')}` : 'not ticked',
 		};
 	});
-	const blockers = out.filter((i) => i.state !== 'done' && i.state !== 'warn');
-	const order: Partial<Record<ItemState, number>> = { error: 0, interrupted: 0, fail: 1, stale: 2, running: 3, 'not-run': 4, open: 5 };
-	blockers.sort((a, b) => (order[a.state] ?? 9) - (order[b.state] ?? 9));
+	const inBucket = (bucket: string) => out.filter((i) => stateTable[i.state].bucket === bucket);
+	const blockers = out.filter((i) => stateTable[i.state].blocks).sort((a, b) => stateTable[a.state].order - stateTable[b.state].order);
+	const skipped = inBucket('skipped');
+	const counts: ProgressCounts = {
+		done: inBucket('done').length,
+		warnings: inBucket('warning').length,
+		failing: inBucket('failing').length,
+		notRun: inBucket('not-run').length,
+		open: inBucket('open').length,
+		skipped: skipped.length,
+	};
+	const reasons = [...new Set(skipped.map((i) => i.reason ?? 'skipped'))];
 	return {
-		total: out.length,
-		done: out.filter((i) => i.state === 'done' || i.state === 'warn').length,
+		total: out.length - skipped.length,
+		done: counts.done + counts.warnings,
+		counts,
+		skippedNote: skipped.length ? `${skipped.length} skipped: ${reasons.length === 1 ? reasons[0] : reasons.join('; ')}` : null,
 		blockers,
-		warnings: out.filter((i) => i.state === 'warn'),
+		warnings: inBucket('warning'),
+		skipped,
 		items: out,
 		recommendation: blockers.length === 0 ? 'go' : 'no-go',
 	};
+}
+
+/**
+ * The verdict in words, each kind of blocker counted apart, e.g.
+ * "no-go: 2 failing, 5 checks not run, 29 items open".
+ */
+export function verdictText(progress: Pick<Progress, 'recommendation' | 'counts'>): string {
+	const c = progress.counts;
+	if (progress.recommendation === 'go') return `go${c.warnings ? ` (${plural(c.warnings, 'warning')} noted)` : ''}`;
+	const parts = [c.failing ? `${c.failing} failing` : '', c.notRun ? `${plural(c.notRun, 'check')} not run` : '', c.open ? `${plural(c.open, 'item')} open` : ''].filter(Boolean);
+	return `no-go: ${parts.join(', ')}`;
 }

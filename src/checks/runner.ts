@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import type { EnvironmentConfig, RegionConfig } from './config.ts';
 import { interpolate, placeholders } from './interpolate.ts';
 import { appliesTo, effectiveParams, type Handbook, type ResolvedCheck } from './load-config.ts';
@@ -91,23 +92,23 @@ export class Engine {
 		return Promise.all(regions.map((region) => this.#runOne(check, env, region, options)));
 	}
 
-	/** Runs several checks with at most `concurrency` probes at once; resolves when all are done. */
+	/** Runs several checks with at most `concurrency` at once (p-limit); resolves when all are done. */
 	async runAll(
 		checkIds: readonly string[],
 		envId?: string,
 		options: { concurrency?: number; fresh?: boolean; override?: ProbeOverride; onResult?: (results: CheckResult[]) => void } = {},
 	): Promise<Map<string, CheckResult[]>> {
-		const queue = [...checkIds];
-		const out = new Map<string, CheckResult[]>();
-		const worker = async () => {
-			for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-				const results = await this.run(id, envId, options);
-				out.set(id, results);
-				options.onResult?.(results);
-			}
-		};
-		await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 16, queue.length)) }, worker));
-		return new Map(checkIds.map((id) => [id, out.get(id)!]));
+		const limit = pLimit(Math.max(1, options.concurrency ?? 16));
+		const pairs = await Promise.all(
+			checkIds.map((id) =>
+				limit(async () => {
+					const results = await this.run(id, envId, options);
+					options.onResult?.(results);
+					return [id, results] as const;
+				}),
+			),
+		);
+		return new Map(pairs);
 	}
 
 	/**

@@ -15,6 +15,55 @@ export const statusRank: Record<Status | 'stale' | 'interrupted', number> = {
 	interrupted: 5,
 };
 
+/**
+ * How a checklist item stands in a run, as every page and the CLI show it: a check's status, or
+ * where it stands without one (`not-run`, `running`, `stale`, `interrupted`), or a manual item
+ * `ticked` (ticked with every field recorded) or `open`.
+ */
+export type ItemState = Status | 'stale' | 'interrupted' | 'running' | 'not-run' | 'ticked' | 'open';
+
+/**
+ * Where an item counts in a run's progress: `done` (passed or ticked), `warning` (passed with a
+ * note; not blocking), `failing` (observed something bad or could not observe), `not-run`
+ * (no current result), `open` (a manual item not ticked), `skipped` (not defined for the
+ * environment: never done, never blocking, counted apart).
+ */
+export type StateBucket = 'done' | 'warning' | 'failing' | 'not-run' | 'open' | 'skipped';
+
+export interface StateInfo {
+	/** The word on the badge, also what a screen reader reads. */
+	label: string;
+	/** A glyph beside the word, so no state is told apart by colour alone. */
+	icon: string;
+	bucket: StateBucket;
+	/** Whether it keeps the computed verdict at no-go. */
+	blocks: boolean;
+	/** Blockers sort by this, most urgent first. */
+	order: number;
+}
+
+/**
+ * The one status table: label, icon and meaning of every item state. The server computes each
+ * item's state with it (`computeProgress`), the pages only display the state they are sent, and
+ * the stylesheet colours `[data-state]` with one colour per state.
+ */
+export const stateTable: Readonly<Record<ItemState, StateInfo>> = {
+	error: { label: 'error', icon: '⚠', bucket: 'failing', blocks: true, order: 0 },
+	interrupted: { label: 'interrupted', icon: '⏹', bucket: 'failing', blocks: true, order: 0 },
+	fail: { label: 'fail', icon: '✕', bucket: 'failing', blocks: true, order: 1 },
+	stale: { label: 'stale', icon: '↻', bucket: 'not-run', blocks: true, order: 2 },
+	running: { label: 'running…', icon: '…', bucket: 'not-run', blocks: true, order: 3 },
+	'not-run': { label: 'not run', icon: '○', bucket: 'not-run', blocks: true, order: 4 },
+	open: { label: 'open', icon: '○', bucket: 'open', blocks: true, order: 5 },
+	warn: { label: 'warn', icon: '!', bucket: 'warning', blocks: false, order: 6 },
+	skipped: { label: 'skipped', icon: '–', bucket: 'skipped', blocks: false, order: 7 },
+	pass: { label: 'pass', icon: '✓', bucket: 'done', blocks: false, order: 8 },
+	ticked: { label: 'done', icon: '✓', bucket: 'done', blocks: false, order: 8 },
+};
+
+/** Red states: the item blocks and its runbook is the next thing to open. */
+export const isRed = (state: ItemState): boolean => stateTable[state].bucket === 'failing';
+
 /** Values a probe observed, by name: the inputs of the outcome rules and of the message. */
 export type Observed = Record<string, unknown>;
 

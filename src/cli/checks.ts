@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
 import type { App } from '../server/app.ts';
 import type { CheckResult } from '../checks/runner.ts';
-import { checklistEnvironment } from '../server/runs.ts';
+import { checklistEnvironment, RequestError } from '../server/runs.ts';
+import { runAllConcurrency } from '../server/run-all.ts';
 import { exitCodeFor, exitCodes, formatJunit, formatText } from './report.ts';
 
 export class UsageError extends Error {}
@@ -40,7 +41,7 @@ export function checksList(app: App, argv: string[], out: (s: string) => void): 
 export async function checksRun(app: App, argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
 	const { values, positionals } = parseArgs({
 		args: argv,
-		options: { env: { type: 'string' }, format: { type: 'string', default: 'text' }, workshop: { type: 'string' }, concurrency: { type: 'string', default: '8' } },
+		options: { env: { type: 'string' }, format: { type: 'string', default: 'text' }, workshop: { type: 'string' }, concurrency: { type: 'string', default: String(runAllConcurrency) } },
 		allowPositionals: true,
 	});
 	const format = values.format as (typeof formats)[number];
@@ -60,10 +61,18 @@ export async function checksRun(app: App, argv: string[], out: (s: string) => vo
 	let title: string;
 	let runId: string | null = null;
 	if (checklist) {
-		const run = app.service.startRun({ checklist: checklist.id, environment: env.id, workshop: values.workshop ?? null }, actor());
+		let run;
+		try {
+			run = app.service.startRun({ checklist: checklist.id, environment: env.id, workshop: values.workshop ?? null }, actor());
+		} catch (e) {
+			// e.g. an environment where none of the checklist's checks is defined.
+			if (e instanceof RequestError && e.status === 400) throw new UsageError(e.message);
+			throw e;
+		}
 		runId = run.id;
 		title = `${checklist.title ?? checklist.id} in ${env.id} (run ${run.id})`;
-		if (format === 'text') err(`Running ${checklist.id} against ${env.id} as run ${run.id}…`);
+		if (format === 'text') err(`Running ${checklist.id} against ${env.id} as run ${run.id} (for the ${run.workshop} workshop)…`);
+		// The same run-all job as the page's button: open pages follow it live.
 		const byCheck = await app.service.runAll(run.id, actor(), concurrency, (id, rs) => {
 			if (format === 'text') err(`  ${rs.map((r) => r.status).join('/')} ${id}`);
 		});

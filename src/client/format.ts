@@ -1,24 +1,25 @@
-// Browser-side wording of states, ages and observed values. Pure functions, no DOM.
+// Browser-side wording of states, ages and observed values. Pure functions, no DOM. Every state
+// comes from the server (src/checks/types.ts `stateTable`): nothing here decides one.
+import { isRed as isRedState, stateTable, type ItemState } from '../checks/types.ts';
+import { verdictText } from '../checklists/progress.ts';
 
-/** What a check item shows: its result's status, or where it stands without one. */
-export type DisplayState = 'no-run' | 'not-run' | 'running' | 'pass' | 'warn' | 'fail' | 'error' | 'skipped' | 'stale' | 'interrupted';
+export { verdictText };
 
-/** Short labels for the status badge; the words a screen reader reads too. */
-export const stateLabel: Record<DisplayState, string> = {
-	'no-run': 'no run',
-	'not-run': 'not run',
-	running: 'running…',
-	pass: 'pass',
-	warn: 'warn',
-	fail: 'fail',
-	error: 'error',
-	skipped: 'skipped',
-	stale: 'stale',
-	interrupted: 'interrupted',
-};
+/** What an item shows: the server's state for it, or `no-run` while no run is selected. */
+export type DisplayState = ItemState | 'no-run';
+
+/** The word on a state's badge; also what a screen reader reads. */
+export function stateLabel(state: DisplayState): string {
+	return state === 'no-run' ? 'no run' : stateTable[state].label;
+}
+
+/** The glyph beside the word, so no state is told apart by colour alone. */
+export function stateIcon(state: DisplayState): string {
+	return state === 'no-run' ? '' : stateTable[state].icon;
+}
 
 /** Red states: the item blocks and its runbook is the next thing to open. */
-export const isRed = (state: DisplayState): boolean => state === 'fail' || state === 'error' || state === 'interrupted';
+export const isRed = (state: DisplayState): boolean => state !== 'no-run' && isRedState(state);
 
 /**
  * How long ago an ISO time was, in words that fit a narrow column.
@@ -43,8 +44,7 @@ export function when(iso: string | null | undefined): string {
 	return t && !Number.isNaN(t.getTime()) ? t.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '';
 }
 
-/** An observed value as one line of text, long values cut. */
-export function observedText(value: unknown, max = 300): string {
-	const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
-	return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+/** An observed value as text, in full: the details panel wraps it rather than cut it. */
+export function observedText(value: unknown): string {
+	return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 }

@@ -2,6 +2,7 @@
 // widget. It talks to /api only (JSON, same origin), follows the run live over Server-Sent
 // Events and tells its widgets when to re-render. No framework: an EventTarget and fetch.
 import type { RunView } from '../server/runs.ts';
+import { runEventNames, type RunEvent } from '../server/run-event.ts';
 import type { Run, StoredResult } from '../store/store.ts';
 import type { DisplayState } from './format.ts';
 
@@ -26,9 +27,12 @@ export type Connection = 'offline' | 'connecting' | 'live' | 'reconnecting';
 /** An API answer that was not 2xx, with the server's own message. */
 export class ApiError extends Error {
 	readonly status: number;
-	constructor(status: number, message: string) {
+	/** The answer's JSON body (e.g. a 409's `current` value). */
+	readonly body: Record<string, unknown> | undefined;
+	constructor(status: number, message: string, body?: Record<string, unknown>) {
 		super(message);
 		this.status = status;
+		this.body = body;
 	}
 }
 
@@ -63,13 +67,36 @@ export async function api<T>(path: string, body?: unknown, method = body === und
 		throw new ApiError(0, 'the handbook server cannot be reached');
 	}
 	const data = (await res.json().catch(() => ({}))) as T & { error?: string };
-	if (!res.ok) throw new ApiError(res.status, data.error ?? `the server answered ${res.status}`);
+	if (!res.ok) throw new ApiError(res.status, data.error ?? `the server answered ${res.status}`, data as Record<string, unknown>);
 	return data;
 }
 
-const runEvents = ['run.start', 'check.start', 'check.result', 'check.interrupted', 'item.tick', 'item.untick', 'field.set', 'run.decide', 'run.sign-off'];
-
 const storageKey = 'handbook:environment';
+
+/** Storage may be off (private windows, policies): the page works without remembering. */
+function remembered(key: string): string | null {
+	try {
+		return localStorage.getItem(key);
+	} catch {
+		return null;
+	}
+}
+
+function remember(key: string, value: string): void {
+	try {
+		localStorage.setItem(key, value);
+	} catch {
+		// Not remembered: the next visit starts from the page's default again.
+	}
+}
+
+/** A field changed by someone else since this page loaded it: what it holds now. */
+export interface FieldConflict {
+	name: string;
+	value: string;
+	by: string;
+	at: string;
+}
 
 /**
  * State of the run shown on this page. Emits `change` after every update, `announce` (detail:
@@ -88,6 +115,17 @@ export class RunStore extends EventTarget {
 	/** Set when the page could not load its state at all. */
 	failure: string | null = null;
 	loaded = false;
+	/** What a new run gets unless told otherwise (the server's: the page's environment, the next workshop). */
+	defaults: { environment: string; workshop: string } | null = null;
+	/** A newer run of this checklist someone else started while this page shows another one. */
+	newerRun: Run | null = null;
+	/** Fields whose save was refused because someone changed them first, by name. */
+	readonly conflicts = new Map<string, FieldConflict>();
+	/** Field values as this page last loaded them: a save says which value it replaces. */
+	readonly #loadedFields = new Map<string, string>();
+	/** Fields being edited here, with the value shown when the editing began. */
+	readonly #editing = new Map<string, string>();
+	#timers: Array<ReturnType<typeof setInterval>> = [];
 	#source: EventSource | null = null;
 	#lastEventId = 0;
 	#retry = 0;
@@ -122,15 +160,15 @@ export class RunStore extends EventTarget {
 		return this.view?.results.filter((r) => r.checkId === checkId) ?? [];
 	}
 
-	/** Where a check item stands: the server's computed state, `running` as soon as it is. */
-	state(itemId: string, checkId: string): DisplayState {
+	/** Where an item stands: the state the server computed (progress), shown as it is. */
+	state(itemId: string): DisplayState {
 		if (!this.view) return 'no-run';
-		const results = this.results(checkId);
-		if (this.requested.has(checkId) || results.some((r) => r.state === 'running')) return 'running';
-		const item = this.view.progress.items.find((i) => i.id === itemId);
-		const state = item?.state ?? 'not-run';
-		if (state === 'done') return results.length > 0 && results.every((r) => r.status === 'skipped') ? 'skipped' : 'pass';
-		return state === 'open' ? 'not-run' : (state as DisplayState);
+		return this.view.progress.items.find((i) => i.id === itemId)?.state ?? 'not-run';
+	}
+
+	/** The server's reason an item is not done (why it failed, errs, warns or was skipped). */
+	reason(itemId: string): string | null {
+		return this.view?.progress.items.find((i) => i.id === itemId)?.reason ?? null;
 	}
 
 	emit(): void {
@@ -141,26 +179,28 @@ export class RunStore extends EventTarget {
 		this.dispatchEvent(new CustomEvent('announce', { detail: text }));
 	}
 
-	/** Loads session, catalogue, runs and the current run of a checklist page. */
-	async start(checklist: string): Promise<void> {
+	/**
+	 * Loads session, catalogue, runs and the current run of a checklist page. The environment is
+	 * `?env=`, else the page's own (`checklist.environment`), else the one last chosen here.
+	 */
+	async start(checklist: string, ownEnvironment?: string): Promise<void> {
 		this.checklist = checklist;
-		setInterval(() => this.dispatchEvent(new Event('clock')), 15_000);
-		// Staleness is computed by the server and runs started elsewhere have no event here: catch
-		// up once a minute while the page is seen, and whenever the reader comes back to the tab.
+		this.#timers.push(setInterval(() => this.dispatchEvent(new Event('clock')), 15_000));
+		// Staleness is computed by the server; runs started elsewhere have no event on this run's
+		// stream: look for them every 10 s while the page is seen, and when the reader comes back.
 		const catchUp = () => {
 			if (document.visibilityState !== 'visible' || !this.loaded || this.failure) return;
 			this.#loadRuns().then(() => this.emit(), () => {});
-			this.refresh(0);
 		};
-		setInterval(catchUp, 60_000);
+		this.#timers.push(setInterval(catchUp, 10_000));
+		this.#timers.push(setInterval(() => document.visibilityState === 'visible' && this.loaded && this.refresh(0), 60_000));
 		document.addEventListener('visibilitychange', catchUp);
 		try {
 			await this.#loadIdentity();
 			const query = new URLSearchParams(location.search);
 			const wanted = query.get('run');
 			const envs = this.catalogue!.environments.map((e) => e.id);
-			const remembered = localStorage.getItem(storageKey);
-			this.environment = [query.get('env'), remembered].find((e): e is string => !!e && envs.includes(e)) ?? this.catalogue!.defaultEnvironment;
+			this.environment = [query.get('env'), ownEnvironment, remembered(storageKey)].find((e): e is string => !!e && envs.includes(e)) ?? this.catalogue!.defaultEnvironment;
 			let view: RunView | null = null;
 			if (wanted) view = await api<RunView>(`/api/runs/${encodeURIComponent(wanted)}`).catch(() => null);
 			if (view && view.checklist.id !== checklist) view = null;
@@ -181,7 +221,26 @@ export class RunStore extends EventTarget {
 
 	async #loadRuns(): Promise<void> {
 		const q = new URLSearchParams({ checklist: this.checklist, environment: this.environment });
-		this.runs = (await api<{ runs: Run[] }>(`/api/runs?${q}`)).runs;
+		const { runs, defaults } = await api<{ runs: Run[]; defaults?: RunStore['defaults'] }>(`/api/runs?${q}`);
+		const known = new Set(this.runs.map((r) => r.id));
+		this.runs = runs;
+		this.defaults = defaults ?? null;
+		// Someone else started a newer run while this page shows an older one: offer to switch.
+		const newest = runs[0];
+		const shown = this.view?.run;
+		if (newest && shown && newest.id !== shown.id && !known.has(newest.id) && newest.createdAt > shown.createdAt) {
+			this.newerRun = newest;
+			this.announce(`${newest.createdBy} started a new run${newest.workshop ? ` for ${newest.workshop}` : ''}. Switch to it from the run bar.`);
+		}
+	}
+
+	/** Stops the page's timers and live stream (the run bar leaving the page). */
+	stop(): void {
+		for (const t of this.#timers) clearInterval(t);
+		this.#timers = [];
+		this.#source?.close();
+		this.#source = null;
+		clearTimeout(this.#refresh.timer);
 	}
 
 	#show(view: RunView | null): void {
@@ -189,6 +248,11 @@ export class RunStore extends EventTarget {
 		this.view = view;
 		rememberRehearsal(view);
 		if (!changed) return;
+		if (this.newerRun && view?.run.id === this.newerRun.id) this.newerRun = null;
+		this.conflicts.clear();
+		this.#loadedFields.clear();
+		this.#editing.clear();
+		for (const f of view?.fields ?? []) this.#loadedFields.set(f.name, f.value);
 		const url = new URL(location.href);
 		if (view) url.searchParams.set('run', view.run.id);
 		else url.searchParams.delete('run');
@@ -198,7 +262,8 @@ export class RunStore extends EventTarget {
 
 	async selectEnvironment(environment: string): Promise<void> {
 		this.environment = environment;
-		localStorage.setItem(storageKey, environment);
+		remember(storageKey, environment);
+		this.newerRun = null;
 		await this.#guard(async () => {
 			await this.#loadRuns();
 			this.#show(this.runs[0] ? await api<RunView>(`/api/runs/${encodeURIComponent(this.runs[0].id)}`) : null);
@@ -209,8 +274,9 @@ export class RunStore extends EventTarget {
 		await this.#guard(async () => this.#show(await api<RunView>(`/api/runs/${encodeURIComponent(runId)}`)));
 	}
 
-	async startRun(workshop: string, scenario?: string): Promise<void> {
-		await this.#guard(async () => {
+	/** Starts a run (the workshop left out: the server's default, the next workshop). Resolves true once shown. */
+	async startRun(workshop: string, scenario?: string): Promise<boolean> {
+		return this.#guard(async () => {
 			const { run } = await api<{ run: Run }>('/api/runs', { checklist: this.checklist, environment: this.environment, ...(workshop ? { workshop } : {}), ...(scenario ? { scenario } : {}) });
 			this.runs.unshift(run);
 			this.#show(await api<RunView>(`/api/runs/${encodeURIComponent(run.id)}`));
@@ -232,17 +298,17 @@ export class RunStore extends EventTarget {
 		}
 	}
 
-	/** Runs the given checks, a few at a time, as the server would for a headless run. */
-	async runAll(checkIds: string[], onProgress: (done: number) => void, concurrency = 4): Promise<void> {
-		const queue = checkIds.filter((id) => this.canRun(id));
-		let done = 0;
-		const worker = async () => {
-			for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-				await this.runCheck(id);
-				onProgress(++done);
-			}
-		};
-		await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+	/**
+	 * Asks the server to run every check of the run as its job (or to join the one in flight);
+	 * progress arrives with the run's live events. Resolves true once the server took it.
+	 */
+	async runAll(): Promise<boolean> {
+		const run = this.run;
+		if (!run) return false;
+		return this.#guard(async () => {
+			const { runAll } = await api<{ runAll: RunView['runAll'] }>(`/api/runs/${encodeURIComponent(run.id)}/run-all`, {});
+			if (this.view?.run.id === run.id && runAll && (!this.view.runAll || this.view.runAll.startedAt <= runAll.startedAt)) this.view.runAll = runAll;
+		});
 	}
 
 	async tick(itemId: string, checked: boolean): Promise<void> {
@@ -259,24 +325,57 @@ export class RunStore extends EventTarget {
 		this.refresh();
 	}
 
+	/** The reader starts editing a field: what it shows now is the value a save replaces. */
+	beginEdit(field: string): void {
+		if (!this.#editing.has(field)) this.#editing.set(field, this.#loadedFields.get(field) ?? '');
+	}
+
+	/** The reader left the field without changing it: a later edit starts from what it shows then. */
+	endEdit(field: string): void {
+		this.#editing.delete(field);
+	}
+
+	/**
+	 * Records a field, saying which value it replaces (the one shown when the editing began):
+	 * when someone else changed it meanwhile, nothing is overwritten and `conflicts` holds what
+	 * it says now.
+	 */
 	async setField(itemId: string, field: string, value: string): Promise<boolean> {
 		const view = this.view;
 		if (!view) return false;
-		const ok = await this.#guard(() => api(`/api/runs/${encodeURIComponent(view.run.id)}/items/${encodeURIComponent(itemId)}`, { field, value }));
+		const expected = this.#editing.get(field) ?? this.#loadedFields.get(field) ?? '';
+		this.#editing.delete(field);
+		const ok = await this.#guard(async () => {
+			try {
+				await api(`/api/runs/${encodeURIComponent(view.run.id)}/items/${encodeURIComponent(itemId)}`, { field, value, expected });
+			} catch (err) {
+				const current = (err as ApiError).body?.current as FieldConflict | undefined;
+				if ((err as ApiError).status === 409 && current) {
+					this.conflicts.set(field, current);
+					this.#loadedFields.set(field, current.value);
+					view.fields = view.fields.filter((f) => f.name !== field).concat(current);
+				}
+				throw err;
+			}
+			this.conflicts.delete(field);
+			this.#loadedFields.set(field, value);
+		});
 		this.refresh();
 		return ok;
 	}
 
-	async decide(decision: 'go' | 'no-go', note: string): Promise<void> {
+	async decide(decision: 'go' | 'no-go', note: string): Promise<boolean> {
 		const run = this.run;
-		if (run) await this.#guard(() => api(`/api/runs/${encodeURIComponent(run.id)}/decision`, { decision, ...(note.trim() ? { note } : {}) }));
-		this.refresh(0);
+		const ok = run ? await this.#guard(() => api(`/api/runs/${encodeURIComponent(run.id)}/decision`, { decision, ...(note.trim() ? { note } : {}) })) : false;
+		await this.reload();
+		return ok;
 	}
 
-	async signOff(): Promise<void> {
+	async signOff(): Promise<boolean> {
 		const run = this.run;
-		if (run) await this.#guard(() => api(`/api/runs/${encodeURIComponent(run.id)}/sign-off`, {}));
-		this.refresh(0);
+		const ok = run ? await this.#guard(() => api(`/api/runs/${encodeURIComponent(run.id)}/sign-off`, {})) : false;
+		await this.reload();
+		return ok;
 	}
 
 	async signIn(token: string, name: string): Promise<boolean> {
@@ -296,10 +395,14 @@ export class RunStore extends EventTarget {
 		});
 	}
 
-	/** Runs an action; a failure becomes an `error` event with the server's message. */
+	/**
+	 * Runs an action; a failure becomes an `error` event with the server's message, a success
+	 * an `ok` event (so an error shown from an earlier attempt clears).
+	 */
 	async #guard(action: () => Promise<unknown>): Promise<boolean> {
 		try {
 			await action();
+			this.dispatchEvent(new Event('ok'));
 			this.emit();
 			return true;
 		} catch (err) {
@@ -333,7 +436,13 @@ export class RunStore extends EventTarget {
 			if (!run) return;
 			try {
 				const view = await api<RunView>(`/api/runs/${encodeURIComponent(run.id)}`);
-				if (this.run?.id === view.run.id) this.#setRun((this.view = view).run);
+				// Read before the last live event was written: showing it would step back; read again.
+				if (this.run?.id === view.run.id && view.revision < this.#lastEventId) return void this.refresh();
+				if (this.run?.id === view.run.id) {
+					// Values nobody changed since the last load are the new baseline of a save.
+					for (const f of view.fields) if (!this.conflicts.has(f.name)) this.#loadedFields.set(f.name, f.value);
+					this.#setRun((this.view = view).run);
+				}
 				this.emit();
 			} catch {
 				// The next event or refresh tries again; the connection indicator tells the reader.
@@ -389,19 +498,22 @@ export class RunStore extends EventTarget {
 			}
 			this.emit();
 		};
-		for (const name of runEvents) source.addEventListener(name, (e) => this.#onEvent(runId, name, e as MessageEvent<string>));
+		for (const name of runEventNames) source.addEventListener(name, (e) => this.#onEvent(runId, name, e as MessageEvent<string>));
 	}
 
 	#onEvent(runId: string, action: string, event: MessageEvent<string>): void {
 		const view = this.view;
 		if (!view || view.run.id !== runId) return;
 		this.#lastEventId = Math.max(this.#lastEventId, Number(event.lastEventId) || 0);
-		const entry = JSON.parse(event.data) as { actor: string; target: string | null; data?: { results?: StoredResult[]; tick?: RunView['ticks'][number]; field?: RunView['fields'][number]; run?: Run } };
-		const data = entry.data ?? {};
+		const entry = JSON.parse(event.data) as RunEvent;
+		const data: Partial<NonNullable<RunEvent['data']>> = entry.data ?? {};
 		if (data.results && entry.target) view.results = view.results.filter((r) => r.checkId !== entry.target).concat(data.results);
 		if (data.tick) this.#upsertTick(data.tick);
 		if (data.field) view.fields = view.fields.filter((f) => f.name !== data.field!.name).concat(data.field);
 		if (data.run) this.#setRun((view.run = data.run));
+		// The server's own progress and job state: the page shows them as they are.
+		if (data.progress) view.progress = data.progress;
+		if (data.runAll !== undefined) view.runAll = data.runAll;
 		const mine = entry.actor === this.session.name;
 		if (action === 'check.result' && data.results?.length) {
 			const worst = data.results.map((r) => r.status).join(', ');
@@ -410,6 +522,8 @@ export class RunStore extends EventTarget {
 			const text = document.querySelector(`[data-item-id="${CSS.escape(entry.target ?? '')}"] .hb-item__text`)?.textContent?.trim();
 			this.announce(`${entry.actor} ${action === 'item.tick' ? 'ticked' : 'unticked'}: ${text ?? entry.target}.`);
 		} else if (!mine && action === 'field.set') this.announce(`${entry.actor} recorded ${entry.target}.`);
+		else if (action === 'run-all.finish' && view.progress) this.announce(`Run all finished: ${view.progress.done} of ${view.progress.total} items done; ${view.progress.recommendation === 'go' ? 'computed go' : `computed ${view.progress.recommendation}`}.`);
+		else if (action === 'run-all.interrupted') this.announce('Run all was interrupted: the handbook stopped. The checks it did not finish show as interrupted.');
 		else if (action === 'run.decide') this.announce(`Decision recorded: ${data.run?.decision ?? entry.target} by ${entry.actor}.`);
 		else if (action === 'run.sign-off') this.announce(`Signed off by ${entry.actor}. The run is frozen.`);
 		this.emit();

@@ -5,7 +5,11 @@ import type { ChecklistPage, ChecklistRegistry } from '../checklists/registry.ts
 import type { CheckResult, Engine, ProbeOverride } from '../checks/runner.ts';
 import type { AuditEntry, RunRecord, Store } from '../store/store.ts';
 import { ChecksInFlightError, NotFoundError } from '../store/store.ts';
+import { upcomingWorkshops } from '../records/cadence.ts';
+import type { CadenceConfig } from '../checks/config.ts';
 import type { EventHub } from './events.ts';
+import { RunAllJobs, runAllConcurrency, type RunAllState } from './run-all.ts';
+import type { RunEventData } from './run-event.ts';
 import { visibleField, visibleResult, visibleRun, type Reader } from './visibility.ts';
 
 /** A request the caller got wrong (unknown checklist, check not in this checklist, …): HTTP 400/404. */
@@ -26,10 +30,33 @@ export function checklistEnvironment(checklist: Pick<ChecklistPage, 'frontmatter
 	return typeof env === 'string' ? env : undefined;
 }
 
+/** Whether a checklist page is a gate (`checklist.gate: true`): only a gate has a go / no-go. */
+export function checklistGate(checklist: Pick<ChecklistPage, 'frontmatter'>): boolean {
+	return (checklist.frontmatter.checklist as { gate?: unknown } | undefined)?.gate === true;
+}
+
+/**
+ * The workshop a new run is for: the next one by the cadence that has not ended yet, the same
+ * dates as the calendar (on T-2 of December's workshop, December's).
+ *
+ * @example
+ * nextWorkshop(new Date('2026-11-29T09:00Z'), cadence) // → '2026-12' (first Tuesday: 1 December)
+ */
+export function nextWorkshop(now: Date, cadence: CadenceConfig): string {
+	return upcomingWorkshops(now, 2, cadence).find((slot) => slot.end.getTime() > now.getTime())!.workshop;
+}
+
 /** A run as the API and the pages see it: the record plus its checklist and computed progress. */
 export interface RunView extends RunRecord {
-	checklist: { id: string; title: string | null; path: string; revision: string; changedSinceRun: boolean };
+	checklist: { id: string; title: string | null; path: string; revision: string; changedSinceRun: boolean; gate: boolean };
 	progress: Progress;
+	/** The run's latest "run all" job, null when it never had one. */
+	runAll: RunAllState | null;
+}
+
+/** A field changed since the writer loaded it: nothing was written; here is what it holds now. */
+export interface FieldConflict {
+	conflict: { name: string; value: string; by: string; at: string };
 }
 
 /**
@@ -42,6 +69,7 @@ export class RunService {
 	readonly checklists: ChecklistRegistry;
 	events: EventHub | null = null;
 	readonly scenariosDir: string;
+	readonly jobs: RunAllJobs;
 	#now: () => Date;
 	/** Result rows this process is probing right now: what a shutdown waits for. */
 	#probing = new Set<number>();
@@ -52,6 +80,7 @@ export class RunService {
 		this.checklists = checklists;
 		this.scenariosDir = options.scenariosDir ?? 'src/content/scenarios';
 		this.#now = options.now ?? (() => new Date());
+		this.jobs = new RunAllJobs(store, (runId) => this.events?.notify(runId));
 	}
 
 	/** The rehearsal scenarios (src/content/scenarios), read when asked so edits apply at once. */
@@ -116,6 +145,17 @@ export class RunService {
 		return c;
 	}
 
+	/** What a new run of a checklist gets when the request leaves it out. */
+	runDefaults(checklistId: string): { environment: string; workshop: string } {
+		const checklist = this.checklist(checklistId);
+		return { environment: this.engine.environment(checklistEnvironment(checklist)).id, workshop: nextWorkshop(this.#now(), this.engine.handbook.cadence) };
+	}
+
+	/**
+	 * Starts a run: in the checklist's own environment unless told otherwise, for the next
+	 * workshop by the cadence unless told otherwise. Refused (400) in an environment where none
+	 * of the checklist's checks is defined: every check would come back skipped.
+	 */
 	startRun(input: { checklist?: string; environment?: string; workshop?: string | null; scenario?: string | null }, actor: string) {
 		// A rehearsal runs its scenario's runbook page unless told otherwise.
 		const scenario = input.scenario ? this.scenario(input.scenario) : null;
@@ -128,7 +168,17 @@ export class RunService {
 		} catch (err) {
 			throw new RequestError(400, (err as Error).message);
 		}
-		const run = this.store.createRun({ checklist: checklist.id, environment: env.id, workshop: input.workshop ?? null, scenario: input.scenario ?? null, pageRevision: checklist.revision, actor });
+		const checkIds = [...new Set(checklist.items.flatMap((i) => (i.checkId ? [i.checkId] : [])))];
+		const known = checkIds.flatMap((id) => this.engine.handbook.checks.get(id) ?? []);
+		if (known.length > 0 && !known.some((c) => this.engine.appliesTo(c, env))) {
+			const own = checklistEnvironment(checklist);
+			throw new RequestError(
+				400,
+				`none of the ${known.length} checks of the checklist "${checklist.id}" is defined for the environment "${env.id}", so every one would be skipped; start the run in ${own ? `its own environment "${own}"` : 'an environment its checks name'}`,
+			);
+		}
+		const workshop = input.workshop ?? (scenario ? null : nextWorkshop(this.#now(), this.engine.handbook.cadence));
+		const run = this.store.createRun({ checklist: checklist.id, environment: env.id, workshop, scenario: input.scenario ?? null, pageRevision: checklist.revision, actor });
 		this.events?.notify(run.id);
 		return run;
 	}
@@ -140,6 +190,9 @@ export class RunService {
 	 * reason never carries a hidden message; fields count as recorded all the same.
 	 */
 	view(runId: string, reader: Reader = 'facilitator'): RunView {
+		this.#record(runId);
+		// First: a job whose process died is ended here, its unstarted checks marked interrupted.
+		const runAll = this.jobs.state(runId);
 		const record = this.#record(runId);
 		const checklist = this.checklist(record.run.checklist);
 		const results = record.results.map((r) => visibleResult(r, reader, (id) => this.engine.handbook.checks.get(id)?.access));
@@ -148,9 +201,19 @@ export class RunService {
 			run: visibleRun(record.run, reader),
 			results,
 			fields: record.fields.map((f) => visibleField(f, reader)),
-			checklist: { id: checklist.id, title: checklist.title, path: checklist.path, revision: checklist.revision, changedSinceRun: checklist.revision !== record.run.pageRevision },
-			progress: computeProgress(checklist.items, { ...record, results }, (id) => this.engine.handbook.checks.get(id)?.maxAgeMinutes ?? 60, new Date()),
+			checklist: { id: checklist.id, title: checklist.title, path: checklist.path, revision: checklist.revision, changedSinceRun: checklist.revision !== record.run.pageRevision, gate: checklistGate(checklist) },
+			progress: this.#progress(checklist, { ...record, results }),
+			runAll,
 		};
+	}
+
+	/** Progress as every page shows it: a check not defined for the run's environment is skipped before it runs. */
+	#progress(checklist: ChecklistPage, record: RunRecord): Progress {
+		const env = this.engine.handbook.environments.get(record.run.environment);
+		return computeProgress(checklist.items, record, (id) => this.engine.handbook.checks.get(id)?.maxAgeMinutes ?? 60, this.#now(), (id) => {
+			const check = this.engine.handbook.checks.get(id);
+			return env && check && !this.engine.appliesTo(check, env) ? `not defined for ${env.id}` : null;
+		});
 	}
 
 	#record(runId: string): RunRecord {
@@ -220,22 +283,41 @@ export class RunService {
 		return n;
 	}
 
-	/** Runs every check a run's checklist binds, at most `concurrency` at once. */
-	async runAll(runId: string, actor: string, concurrency = 8, onResult?: (checkId: string, results: CheckResult[]) => void): Promise<Map<string, CheckResult[]>> {
+	/**
+	 * Starts the run's "run all" job, or joins the one in flight (`joined`): every check the
+	 * checklist binds, in page order, at most `concurrency` at once. Progress reaches every open
+	 * page live (each result, and the job's start and end); the answer does not wait for it.
+	 */
+	startRunAll(runId: string, actor: string, options: { concurrency?: number; onResult?: (checkId: string, results: CheckResult[]) => void } = {}) {
 		const { run } = this.#record(runId);
+		if (run.signedOffAt) throw new RequestError(409, `run ${runId} was signed off by ${run.signedOffBy}: it is frozen; start a new run to check again`);
 		const checklist = this.checklist(run.checklist);
-		const ids = [...new Set(checklist.items.map((i) => i.checkId).filter((x): x is string => x !== null))];
-		const queue = [...ids];
-		const out = new Map<string, CheckResult[]>();
-		const worker = async () => {
-			for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+		const pageOrder = [...new Set(checklist.items.map((i) => i.checkId).filter((x): x is string => x !== null))];
+		if (pageOrder.length === 0) throw new RequestError(400, `the checklist "${checklist.id}" binds no checks: there is nothing to run`);
+		// Longest first (by deadline, a check's own estimate of how long it may take): the slowest
+		// check starts at once, so the whole job takes about as long as it does.
+		const budget = (id: string) => this.engine.handbook.checks.get(id)?.timeoutMs ?? 0;
+		const ids = [...pageOrder].sort((a, b) => budget(b) - budget(a));
+		if (!this.jobs.inFlight(runId) && this.jobs.state(runId)?.state === 'running') {
+			throw new RequestError(409, 'run all is already under way in another process for this run; its results appear here as they come');
+		}
+		const { job, joined } = this.jobs.start(
+			runId,
+			ids,
+			actor,
+			async (id) => {
 				const results = await this.#runAndStore(runId, id, run.environment, actor, checklist.revision);
-				out.set(id, results);
-				onResult?.(id, results);
-			}
-		};
-		await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, ids.length)) }, worker));
-		return new Map(ids.map((id) => [id, out.get(id)!]));
+				options.onResult?.(id, results);
+				return results;
+			},
+			options.concurrency ?? runAllConcurrency,
+		);
+		return { runAll: job.state, joined, done: job.done };
+	}
+
+	/** Runs every check a run's checklist binds as its run-all job (joining one in flight), and waits for it. */
+	async runAll(runId: string, actor: string, concurrency = runAllConcurrency, onResult?: (checkId: string, results: CheckResult[]) => void): Promise<Map<string, CheckResult[]>> {
+		return this.startRunAll(runId, actor, { concurrency, onResult }).done;
 	}
 
 	#item(runId: string, itemId: string) {
@@ -252,16 +334,37 @@ export class RunService {
 		return tick;
 	}
 
-	setField(runId: string, itemId: string, name: string, value: string, actor: string) {
+	/**
+	 * Records a field. With `expected` (the value the writer loaded, '' when it was empty) the
+	 * write happens only if nobody changed it since; otherwise the answer is the current value.
+	 */
+	setField(runId: string, itemId: string, name: string, value: string, actor: string, expected?: string): { field: ReturnType<Store['setField']> } | FieldConflict {
 		const item = this.#item(runId, itemId);
 		if (!item.fields.some((f) => f.name === name)) throw new RequestError(404, `item "${itemId}" records no field "${name}"`);
-		const field = this.store.setField(runId, name, value, actor, itemId);
+		if (expected === undefined) {
+			const field = this.store.setField(runId, name, value, actor, itemId);
+			this.events?.notify(runId);
+			return { field: this.engine.redactor.value(field) };
+		}
+		const written = this.store.setFieldIfUnchanged(runId, name, expected, value, actor, itemId);
+		if (!written.ok) return { conflict: written.current };
 		this.events?.notify(runId);
-		return this.engine.redactor.value(field);
+		return { field: this.engine.redactor.value(written.field) };
 	}
 
+	/**
+	 * Records the go / no-go. A decision against the computed verdict needs a note saying why
+	 * (400 naming the blockers otherwise), so "go" over a failing check is always explained.
+	 */
 	decide(runId: string, decision: 'go' | 'no-go', note: string | null, actor: string) {
-		this.#record(runId);
+		const view = this.view(runId);
+		const computed = view.progress.recommendation;
+		if (decision !== computed && !note?.trim()) {
+			const blockers = view.progress.blockers.slice(0, 5).map((b) => b.text);
+			const more = view.progress.blockers.length - blockers.length;
+			const why = computed === 'no-go' ? ` (blocking: ${blockers.join('; ')}${more > 0 ? `; and ${more} more` : ''})` : '';
+			throw new RequestError(400, `recording ${decision} against the computed ${computed}${why} needs a note saying why`);
+		}
 		const run = this.store.decide(runId, decision, note, actor);
 		this.events?.notify(runId);
 		return run;
@@ -269,7 +372,8 @@ export class RunService {
 
 	signOff(runId: string, actor: string) {
 		const view = this.view(runId);
-		if (!view.run.decision) throw new RequestError(409, 'record the go / no-go decision before signing off');
+		// Only a gate checklist has a go / no-go to record first; the others just sign off.
+		if (view.checklist.gate && !view.run.decision) throw new RequestError(409, 'record the go / no-go decision before signing off');
 		let run;
 		try {
 			run = this.store.signOff(runId, actor, { inFlight: (row) => this.#inFlight(row) });
@@ -291,26 +395,36 @@ export class RunService {
 		return this.#now().getTime() - Date.parse(row.startedAt) < timeoutMs + 60_000;
 	}
 
+	/** Progress per record read: the live feed shares one record across a batch of entries. */
+	#batchProgress = new WeakMap<RunRecord, Progress | undefined>();
+
 	/**
-	 * The state an audit entry changed, sent with the live event so pages need not refetch; the
-	 * live feed passes one `record` for a whole batch of entries instead of reading it for each.
+	 * The state an audit entry changed, sent with the live event so pages need not refetch: the
+	 * changed rows, the run's progress as computed here, and its run-all job (`RunEventData`).
+	 * The live feed passes one (redacted) `record` for a whole batch of entries instead of reading
+	 * it for each; progress is computed once per record.
 	 */
-	eventData(entry: AuditEntry, record?: RunRecord): unknown {
+	eventData(entry: AuditEntry, record?: RunRecord): RunEventData | undefined {
 		if (!entry.runId) return undefined;
-		// Fields and notes are typed by people: redacted in every read (the live feed passes a redacted record).
+		// Fields and notes are typed by people: redacted in every read.
 		record ??= this.engine.redactor.value(this.store.record(entry.runId));
+		if (!this.#batchProgress.has(record)) {
+			const checklist = this.checklists.get(record.run.checklist);
+			this.#batchProgress.set(record, checklist ? this.#progress(checklist, record) : undefined);
+		}
+		const shared = { progress: this.#batchProgress.get(record), runAll: this.jobs.state(entry.runId) };
 		switch (entry.action) {
 			case 'check.start':
 			case 'check.result':
 			case 'check.interrupted':
-				return { results: record.results.filter((r) => r.checkId === entry.target) };
+				return { ...shared, results: record.results.filter((r) => r.checkId === entry.target) };
 			case 'item.tick':
 			case 'item.untick':
-				return { tick: record.ticks.find((t) => t.itemId === entry.target) };
+				return { ...shared, tick: record.ticks.find((t) => t.itemId === entry.target) };
 			case 'field.set':
-				return { field: record.fields.find((f) => f.name === entry.target) };
+				return { ...shared, field: record.fields.find((f) => f.name === entry.target) };
 			default:
-				return { run: record.run };
+				return { ...shared, run: record.run };
 		}
 	}
 }

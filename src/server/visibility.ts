@@ -42,6 +42,21 @@ export function visibleRun(run: Run, reader: Reader): Run {
 	return reader === 'facilitator' || run.decisionNote === null ? run : { ...run, decisionNote: null };
 }
 
+/** Progress items whose reason may quote a check's message (see `computeProgress`). */
+type ProgressLike = { items: Array<{ checkId: string | null; state: string; reason: string | null }>; blockers: Array<{ checkId: string | null; state: string; reason: string | null }>; warnings: Array<{ checkId: string | null; state: string; reason: string | null }> };
+
+/**
+ * Progress as `reader` may see it: the reason of a facilitator-only check's item says its state
+ * word instead of quoting the check's message (what `computeProgress` says when it has none).
+ */
+export function visibleProgress<P extends ProgressLike>(progress: P, reader: Reader, accessOf: AccessOf): P {
+	if (reader === 'facilitator') return progress;
+	const quiet = new Set(['not-run', 'stale', 'running', 'pass', 'skipped', 'ticked', 'open']);
+	const item = <I extends ProgressLike['items'][number]>(i: I): I =>
+		i.checkId && accessOf(i.checkId) !== 'public' && !quiet.has(i.state) && i.reason !== null ? { ...i, reason: i.state } : i;
+	return { ...progress, items: progress.items.map(item), blockers: progress.blockers.map(item), warnings: progress.warnings.map(item) };
+}
+
 /** Audit actions whose detail is safe for anonymous readers (regions, statuses, the environment). */
 const publicDetail = new Set(['run.start', 'check.start', 'check.result', 'check.interrupted', 'check.late-result', 'run.sign-off']);
 
@@ -52,7 +67,7 @@ const publicDetail = new Set(['run.start', 'check.start', 'check.result', 'check
  */
 export function visibleEvent<E extends { action: string; detail: unknown; data?: unknown }>(event: E, reader: Reader, accessOf: AccessOf): E {
 	if (reader === 'facilitator') return event;
-	const data = event.data as { results?: StoredResult[]; field?: VisibleField; run?: Run } | undefined;
+	const data = event.data as { results?: StoredResult[]; field?: VisibleField; run?: Run; progress?: ProgressLike } | undefined;
 	const out = { ...event, detail: publicDetail.has(event.action) ? event.detail : null };
 	if (data && typeof data === 'object') {
 		out.data = {
@@ -60,6 +75,7 @@ export function visibleEvent<E extends { action: string; detail: unknown; data?:
 			...(data.results ? { results: data.results.map((r) => visibleResult(r, reader, accessOf)) } : {}),
 			...(data.field ? { field: visibleField(data.field, reader) } : {}),
 			...(data.run ? { run: visibleRun(data.run, reader) } : {}),
+			...(data.progress ? { progress: visibleProgress(data.progress, reader, accessOf) } : {}),
 		};
 	}
 	return out;

@@ -591,6 +591,58 @@ export class Store {
 		});
 	}
 
+	// --- Run-all jobs and revision-checked fields (day-server) -------------------------------
+
+	/** Writes one audit entry of a run (a job's start or end): the change feed carries it live. */
+	recordEvent(input: { actor: string; action: string; runId: string; target?: string | null; detail?: unknown }): AuditEntry {
+		const id = this.#tx(() => this.#audit(input.actor, input.action, input.runId, input.target ?? null, input.detail, this.run(input.runId).pageRevision));
+		return this.auditLog({ after: id - 1, limit: 1 })[0]!;
+	}
+
+	/** The newest audit entry of a run among some actions (e.g. the last run-all start or end), or null. */
+	lastEvent(runId: string, actions: readonly string[]): AuditEntry | null {
+		const row = this.db
+			.prepare(`SELECT id FROM audit WHERE run_id = ? AND action IN (${actions.map(() => '?').join(', ')}) ORDER BY id DESC LIMIT 1`)
+			.get(runId, ...actions) as Row | undefined;
+		return row ? this.auditLog({ after: Number(row.id) - 1, limit: 1 })[0]! : null;
+	}
+
+	/**
+	 * Marks checks a dead job never started as interrupted (one row each, status error), so a
+	 * page shows them cut rather than silently not run.
+	 */
+	interruptQueued(input: { runId: string; checkIds: readonly string[]; environment: string; message: string; actor: string }): void {
+		this.#tx(() => {
+			const run = this.run(input.runId);
+			const at = this.#at();
+			for (const checkId of input.checkIds) {
+				this.db
+					.prepare("INSERT INTO results (run_id, check_id, environment, region, state, status, message, observed, started_at, finished_at, page_revision, requested_by) VALUES (?, ?, ?, NULL, 'interrupted', 'error', ?, '{}', ?, ?, ?, ?)")
+					.run(input.runId, checkId, input.environment, input.message, at, at, run.pageRevision, input.actor);
+				this.#audit(input.actor, 'check.interrupted', input.runId, checkId, { region: null }, run.pageRevision);
+			}
+		});
+	}
+
+	/**
+	 * Records a field only if it still holds the value the writer loaded (`expected`; '' for
+	 * never recorded): two people editing one field, the later writer gets the current value back
+	 * instead of overwriting it silently.
+	 */
+	setFieldIfUnchanged(runId: string, name: string, expected: string, value: string, actor: string, itemId: string | null = null): { ok: true; field: FieldValue } | { ok: false; current: FieldValue } {
+		return this.#tx(() => {
+			const run = this.#writable(runId);
+			const row = this.db.prepare('SELECT name, value, by, at FROM fields WHERE run_id = ? AND name = ?').get(runId, name) as Row | undefined;
+			if (row && row.value !== expected && row.value !== value) return { ok: false as const, current: { name, value: row.value as string, by: row.by as string, at: row.at as string } };
+			const at = this.#at();
+			this.db
+				.prepare('INSERT INTO fields (run_id, name, value, by, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, name) DO UPDATE SET value = excluded.value, by = excluded.by, at = excluded.at')
+				.run(runId, name, value, actor, at);
+			this.#audit(actor, 'field.set', runId, name, { value, item: itemId }, run.pageRevision);
+			return { ok: true as const, field: { name, value, by: actor, at } };
+		});
+	}
+
 	close(): void {
 		clearInterval(this.#settleTimer);
 		this.#settleTimer = undefined;

@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import * as k8s from '@kubernetes/client-node';
 import { STATUS_CODES } from 'node:http';
 import { fetch } from 'undici';
@@ -315,37 +316,35 @@ async function observeNodeStorage(p: z.output<typeof nodeStorageParams>, s: Kube
 	const unreadable: string[] = [];
 	let refused: ProbeError | undefined;
 	try {
-		const queue = [...names];
-		const worker = async () => {
-			for (let node = queue.shift(); node !== undefined; node = queue.shift()) {
-				// Raw request: connectGetNodeProxyWithPath would encode the slash of "stats/summary".
-				const url = `${server}/api/v1/nodes/${encodeURIComponent(node)}/proxy/stats/summary`;
-				let res;
-				try {
-					res = await fetch(url, { headers: auth.getHeaders(), dispatcher: dispatcher as never, signal: s.signal });
-				} catch (err) {
-					throw kubeError(err, s, `read the stats of node ${node}`);
-				}
-				const text = await res.text();
-				if (res.status === 401 || res.status === 403) {
-					refused ??= kubeError(new k8s.ApiException(res.status, 'stats/summary', text, {}), s, `read node stats (nodes/proxy) of ${node}`);
-					continue;
-				}
-				let fs: { availableBytes?: number; capacityBytes?: number } | undefined;
-				try {
-					fs = res.status === 200 ? (JSON.parse(text) as StatsSummary).node?.fs : undefined;
-				} catch {
-					fs = undefined;
-				}
-				// A kubelet that does not answer (node NotReady) is listed, not fatal.
-				if (!fs?.capacityBytes || typeof fs.availableBytes !== 'number') {
-					unreadable.push(node);
-					continue;
-				}
-				used.push({ node, percent: (1 - fs.availableBytes / fs.capacityBytes) * 100 });
+		const pool = pLimit(STATS_CONCURRENCY);
+		const readNode = async (node: string): Promise<void> => {
+			// Raw request: connectGetNodeProxyWithPath would encode the slash of "stats/summary".
+			const url = `${server}/api/v1/nodes/${encodeURIComponent(node)}/proxy/stats/summary`;
+			let res;
+			try {
+				res = await fetch(url, { headers: auth.getHeaders(), dispatcher: dispatcher as never, signal: s.signal });
+			} catch (err) {
+				throw kubeError(err, s, `read the stats of node ${node}`);
 			}
+			const text = await res.text();
+			if (res.status === 401 || res.status === 403) {
+				refused ??= kubeError(new k8s.ApiException(res.status, 'stats/summary', text, {}), s, `read node stats (nodes/proxy) of ${node}`);
+				return;
+			}
+			let fs: { availableBytes?: number; capacityBytes?: number } | undefined;
+			try {
+				fs = res.status === 200 ? (JSON.parse(text) as StatsSummary).node?.fs : undefined;
+			} catch {
+				fs = undefined;
+			}
+			// A kubelet that does not answer (node NotReady) is listed, not fatal.
+			if (!fs?.capacityBytes || typeof fs.availableBytes !== 'number') {
+				unreadable.push(node);
+				return;
+			}
+			used.push({ node, percent: (1 - fs.availableBytes / fs.capacityBytes) * 100 });
 		};
-		await Promise.all(Array.from({ length: Math.min(STATS_CONCURRENCY, names.length) }, worker));
+		await Promise.all(names.map((node) => pool(readNode, node)));
 	} finally {
 		await dispatcher?.close().catch(() => {});
 	}

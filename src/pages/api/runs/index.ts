@@ -6,13 +6,18 @@ export const prerender = false;
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,79}$/);
 
-/** Runs of a checklist, newest first: `?checklist=pre-workshop&environment=ai.coder.com`. */
+/**
+ * Runs of a checklist, newest first: `?checklist=pre-workshop&environment=ai.coder.com`. With a
+ * checklist, `defaults` says what a new run of it gets: its own environment and the next workshop.
+ */
 export const GET = endpoint((app, context) => {
 	const q = context.url.searchParams;
 	const filter = z.object({ checklist: id.optional(), environment: id.optional(), workshop: z.string().max(40).optional() }).safeParse(Object.fromEntries(q));
 	if (!filter.success) return json({ error: 'checklist, environment and workshop must be ids' }, 400);
 	const reader = facilitatorOf(app, context) ? 'facilitator' : 'anonymous';
-	return json({ runs: app.store.listRuns({ ...filter.data, limit: 50 }).map((run) => visibleRun(run, reader)) });
+	const runs = app.store.listRuns({ ...filter.data, limit: 50 }).map((run) => visibleRun(run, reader));
+	const known = filter.data.checklist && app.service.checklists.get(filter.data.checklist);
+	return json(known ? { runs, defaults: app.service.runDefaults(known.id) } : { runs });
 });
 
 const startRun = z.strictObject({
@@ -22,7 +27,10 @@ const startRun = z.strictObject({
 	scenario: id.optional(),
 });
 
-/** Starts a run of a checklist, or a rehearsal of a scenario's runbook (facilitators). */
+/**
+ * Starts a run of a checklist, or a rehearsal of a scenario's runbook (facilitators). Without
+ * `environment` it runs in the checklist's own; without `workshop`, for the next workshop.
+ */
 export const POST = endpoint(async (app, context) => {
 	const actor = requireFacilitator(app, context);
 	const body = await readJson(context.request, startRun);
