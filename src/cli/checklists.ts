@@ -8,7 +8,7 @@ import { lintFiles, type FileJob } from '../checklists/lint-files.ts';
 import { lintScenario, lintSite, locateChecks, sortFindings, type LintContext } from '../checklists/lint.ts';
 import { ParseError } from '../checklists/parse.ts';
 import { pageFiles, pagePath } from '../checklists/registry.ts';
-import { UsageError } from './checks.ts';
+import { UsageError } from './usage-error.ts';
 
 /** Where the CLI reads pages and scenarios from by default, relative to the working directory. */
 export const defaults = { docs: 'src/content/docs', scenarios: 'src/content/scenarios' } as const;

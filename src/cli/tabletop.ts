@@ -6,7 +6,7 @@ import { ParseError, parsePage } from '../checklists/parse.ts';
 import { fileForPath, pagePath } from '../checklists/registry.ts';
 import { loadScenarios, parseScenario, ScenarioError, scenarioSchema, type ScenarioFile } from '../checklists/scenario.ts';
 import { draftScenario, scenarioYaml, tabletopHandout } from '../checklists/tabletop.ts';
-import { UsageError } from './checks.ts';
+import { UsageError } from './usage-error.ts';
 import { defaults, relativePath } from './checklists.ts';
 
 /** A scenario by id (looked up in the scenarios directory) or by the path of its YAML file. */
