@@ -104,6 +104,22 @@ function anyTrigger(): RegExp | null {
 	return new RegExp(active.map((r) => `(?:${r.trigger!.source})`).join('|'), [...new Set(active.flatMap((r) => [...r.trigger!.flags].filter((f) => f === 'i' || f === 'm')))].join(''));
 }
 
+let trigger: { rules: number; pattern: RegExp | null } | null = null;
+
+/**
+ * Whether the lint must parse a page: always for MDX, docs pages (their anchors and checklists
+ * are read) and pages with frontmatter (which may not parse); for other Markdown only when some
+ * rule's trigger matches its source.
+ *
+ * @example
+ * needsParse('# Alert\n\nCheck the `oc get pods` output.\n', 'alert.md', null) // → false
+ */
+export function needsParse(source: string, file: string, path: string | null): boolean {
+	if (path !== null || file.endsWith('.mdx') || /^(?:\uFEFF)?---\r?\n/.test(source)) return true;
+	if (trigger?.rules !== rules.length) trigger = { rules: rules.length, pattern: anyTrigger() };
+	return trigger.pattern === null || trigger.pattern.test(source);
+}
+
 /**
  * Parses a page and extracts its checklist for the lint; a page that does not parse is kept,
  * with its error, so the lint reports it as a finding instead of stopping. A Markdown page
@@ -115,10 +131,7 @@ function anyTrigger(): RegExp | null {
  * preparePage('- [ ] x\n', 'notes.md', null).checklist?.items.length // → 1
  */
 export function preparePage(source: string, file: string, path: string | null): LintPage {
-	if (path === null && !file.endsWith('.mdx') && !/^(?:\uFEFF)?---\r?\n/.test(source)) {
-		const trigger = anyTrigger();
-		if (trigger && !trigger.test(source)) return { file, source, path, parsed: null, checklist: null, parseError: null, skipped: true };
-	}
+	if (!needsParse(source, file, path)) return { file, source, path, parsed: null, checklist: null, parseError: null, skipped: true };
 	try {
 		const parsed = parsePage(source, file);
 		return { file, source, path, parsed, checklist: extractFromParsed(parsed, source), parseError: null, skipped: false };

@@ -80,9 +80,12 @@ export async function checklistsLint(argv: string[], out: (s: string) => void, e
 			'no-config': { type: 'boolean', default: false },
 			docs: { type: 'string', default: defaults.docs },
 			scenarios: { type: 'string', default: defaults.scenarios },
+			threads: { type: 'string' },
 		},
 		allowPositionals: true,
 	});
+	const threads = values.threads === undefined ? undefined : Number(values.threads);
+	if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new UsageError(`--threads is a whole number of threads, 1 or more, not "${values.threads}"`);
 	const format = values.format as (typeof lintFormats)[number];
 	if (!lintFormats.includes(format)) throw new UsageError(`--format is one of ${lintFormats.join(', ')}, not "${values.format}"`);
 	const docs = resolve(values.docs);
@@ -91,12 +94,13 @@ export async function checklistsLint(argv: string[], out: (s: string) => void, e
 	const siteWide = targets.some((t) => resolve(t) === docs);
 
 	const configLoad = values['no-config'] ? Promise.resolve(null) : loadLintConfig(values.config);
-	const docsFiles = existsSync(docs) ? pageFiles(docs) : [];
-	const inDocs = new Set(docsFiles);
-	const jobs: FileJob[] = [...new Set([...docsFiles, ...files])].map((f) => ({ file: f, rel: relativePath(f), path: inDocs.has(f) ? pagePath(f, docs) : null }));
-	// Pages are parsed while the config loads; the docs are read even when only some files are
-	// linted, because runbook links and scenarios resolve against them.
-	const results = await lintFiles(jobs, configLoad.then((c) => (c ? c.checks.map((x) => x.id) : null)));
+	// Linting the docs also reads every docs page: checks' runbook links and the scenarios resolve
+	// against them. Other pages are linted on their own (no per-page rule reads another page).
+	const docsFiles = siteWide && existsSync(docs) ? pageFiles(docs) : [];
+	const inDocs = (f: string) => f.startsWith(`${docs}${sep}`);
+	const jobs: FileJob[] = [...new Set([...docsFiles, ...files])].map((f) => ({ file: f, rel: relativePath(f), path: inDocs(f) ? pagePath(f, docs) : null }));
+	// Pages are parsed while the config loads.
+	const results = await lintFiles(jobs, configLoad.then((c) => (c ? c.checks.map((x) => x.id) : null)), threads);
 	const config = await configLoad;
 	const wanted = new Set(files.map((f) => relativePath(f)));
 	const linted = results.filter((r) => wanted.has(r.rel));
