@@ -235,9 +235,18 @@ export function collectItems(tree: Root, file: string): CollectedItems {
 	return assignIds(found, looseFields);
 }
 
+/**
+ * The id an item with this text gets when nothing else names it (no explicit id, no check, the
+ * text once on the page).
+ *
+ * @example
+ * textItemId('Support staff notified') // → 'support-staff-notified-…'
+ */
+export const textItemId = (text: string) => `${slugify(text) || 'item'}-${shortHash(text)}`;
+
 /** Gives every found item its id (see `collectItems`) and its parent's. */
 function assignIds(found: readonly Found[], looseFields: FieldSpec[]): CollectedItems {
-	const textBase = (text: string) => `${slugify(text) || 'item'}-${shortHash(text)}`;
+	const textBase = textItemId;
 	// Heading paths each text-derived id occurs under.
 	const pathsOf = new Map<string, Set<string>>();
 	for (const f of found) {
