@@ -17,7 +17,6 @@ import { unknownCheck } from './lint-rules/unknown-check.ts';
 import { unusedCheck } from './lint-rules/unused-check.ts';
 import { unusedDisable } from './lint-rules/unused-disable.ts';
 import { ParseError, parsePage, type ParsedPage } from './parse.ts';
-import { parseScenario, ScenarioError, scenarioProblems, type ScenarioIssue, type ScenarioWorld } from './scenario.ts';
 
 export type { LintRule, Severity } from './lint-rules/rule.ts';
 export { commandTools, inlineCommandMax } from './lint-rules/command-outside-code.ts';
@@ -257,22 +256,4 @@ export function locateChecks(source: string, checks: ReadonlyArray<{ id: string;
 		const i = lines.findIndex((l) => pattern.test(l));
 		return { id: c.id, runbook: c.runbook, line: i + 1 || 1, column: i >= 0 ? lines[i]!.search(pattern) + 1 : 1 };
 	});
-}
-
-/**
- * SC001 for one scenario file: schema problems, or references to pages, items, checks and regions
- * that do not exist (see `scenarioProblems`).
- *
- * @example
- * lintScenario(yamlSource, 'src/content/scenarios/restart-loop.yaml', world) // → [] for a good scenario
- */
-export function lintScenario(source: string, file: string, world: ScenarioWorld): Finding[] {
-	let issues: ScenarioIssue[];
-	try {
-		issues = scenarioProblems(parseScenario(source, file), world);
-	} catch (err) {
-		if (!(err instanceof ScenarioError)) throw err;
-		issues = err.issues;
-	}
-	return sortFindings(issues.map((i) => ({ file, line: i.line, column: i.column, rule: 'SC001', severity: 'error' as const, message: i.path ? `${i.path}: ${i.message}` : i.message })));
 }

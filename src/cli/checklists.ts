@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { extractChecklist, type ChecklistItem } from '../checklists/extract.ts';
 import { formatLintJson, formatLintText, formatSarif, summarize } from '../checklists/lint-report.ts';
 import { lintFiles, type FileJob } from '../checklists/lint-files.ts';
-import { lintScenario, lintSite, locateChecks, sortFindings, type LintContext } from '../checklists/lint.ts';
+import { lintSite, locateChecks, sortFindings, type LintContext } from '../checklists/lint.ts';
 import { ParseError } from '../checklists/parse.ts';
 import { pageFiles, pagePath } from '../checklists/registry.ts';
 import { UsageError } from './usage-error.ts';
@@ -56,14 +56,27 @@ export function checklistsExtract(argv: string[], out: (s: string) => void, err:
 
 const lintFormats = ['text', 'json', 'sarif'] as const;
 
-/** The config as the lint needs it: the checks with where each id is written, and the regions. */
+/**
+ * The config as the lint needs it: the checks with where each id is written, and the regions.
+ * The config is read with its schema only: the per-kind parameter checks would load every check
+ * kind (the Kubernetes client among them), which costs more than linting the docs, and the
+ * engine runs them itself whenever it starts (`npm start`, `handbook checks …`).
+ */
 export async function loadLintConfig(explicit?: string): Promise<NonNullable<LintContext['config']>> {
-	// Imported here: the kinds pull in the Kubernetes client, which `extract` never needs.
-	const [{ kinds }, { loadConfig }] = await Promise.all([import('../checks/kinds/index.ts'), import('../checks/load-config.ts')]);
-	const handbook = await loadConfig(kinds, explicit);
-	const checks = [...handbook.checks.values()].map((c) => ({ id: c.id, runbook: c.runbook }));
-	const regions = [...new Set([...handbook.environments.values()].flatMap((e) => e.regions.map((r) => r.name)))];
-	return { file: relativePath(handbook.file), checks: locateChecks(readFileSync(handbook.file, 'utf8'), checks), regions };
+	const [{ configPath, ConfigError }, { configSchema }] = await Promise.all([import('../checks/load-config.ts'), import('../checks/config.ts')]);
+	const file = configPath(explicit);
+	if (!existsSync(file)) throw new ConfigError(file, [{ path: '(file)', message: 'no such file (set HANDBOOK_CONFIG or run from the project directory)' }]);
+	let mod: { default?: unknown };
+	try {
+		mod = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as { default?: unknown };
+	} catch (err) {
+		throw new ConfigError(file, [{ path: '(file)', message: `cannot be loaded: ${(err as Error).message.split('\n')[0]}` }]);
+	}
+	const parsed = configSchema.safeParse(mod.default);
+	if (!parsed.success) throw new ConfigError(file, parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message })));
+	const checks = parsed.data.checks.map((c) => ({ id: c.id, runbook: c.runbook }));
+	const regions = [...new Set(Object.values(parsed.data.environments).flatMap((e) => e.regions.map((r) => r.name)))];
+	return { file: relativePath(file), checks: locateChecks(readFileSync(file, 'utf8'), checks), regions };
 }
 
 /**
@@ -111,6 +124,7 @@ export async function checklistsLint(argv: string[], out: (s: string) => void, e
 	const scenarioDir = resolve(values.scenarios);
 	let scenarioFiles = 0;
 	if (siteWide && existsSync(scenarioDir)) {
+		const { lintScenario } = await import('../checklists/lint-scenario.ts');
 		const byPath = new Map(results.filter((r) => r.path && r.checklist).map((r) => [r.path!, r.checklist!]));
 		const world = { page: (path: string) => byPath.get(path), checks: config ? new Set(config.checks.map((c) => c.id)) : null, regions: config ? new Set(config.regions) : null };
 		for (const name of readdirSync(scenarioDir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
