@@ -25,6 +25,8 @@ export interface ImportOptions {
 	linkTargets: ReadonlyMap<string, string>;
 	/** The check catalogue, for suggested bindings (never bound). */
 	checks: ReadonlyArray<{ id: string; title: string }>;
+	/** The page's (or the split runbook's directory's) name, default `importSlug`'s. */
+	slug?: string;
 }
 
 /** One page written by the import. */
@@ -257,7 +259,7 @@ export function importMarkdown(source: string, file: string, options: ImportOpti
 	report.fields = blanksToFields(tree);
 
 	const body = tree.children.filter((c, i) => c.type !== 'yaml' && i !== h1Index);
-	const slug = slugFor(title, name);
+	const slug = options.slug ?? slugFor(title, name);
 	const pages: Array<Omit<ImportedPage, 'source' | 'items'> & { frontmatter: Record<string, unknown>; blocks: RootContent[] }> = [];
 
 	if (kind === 'checklist') {

@@ -75,17 +75,24 @@ export async function importPages(argv: string[], out: (s: string) => void, err:
 	const siteBase = inDocs ? `/${relative(docs, outDir).split(sep).join('/')}${outDir === docs ? '' : '/'}` : null;
 	const catalogue = await loadCatalogue(values.config, values['no-config'], err);
 
-	// Every file's main page, so links between imported files point at pages.
-	const linkTargets = new Map(files.map((f) => {
-		const slug = importSlug(readFileSync(f, 'utf8'), f);
-		return [f, siteBase ? `${siteBase}${slug}/` : `./${slug}/`];
-	}));
+	// Every file's page name (two files with one title get -2, -3…), so links between imported
+	// files point at their pages.
+	const taken = new Map<string, number>();
+	const slugs = new Map(
+		files.map((f) => {
+			const base = importSlug(readFileSync(f, 'utf8'), f);
+			const n = (taken.get(base) ?? 0) + 1;
+			taken.set(base, n);
+			return [f, n === 1 ? base : `${base}-${n}`];
+		}),
+	);
+	const linkTargets = new Map([...slugs].map(([f, slug]) => [f, siteBase ? `${siteBase}${slug}/` : `./${slug}/`]));
 
 	let failed = false;
 	const reports: ImportReport[] = [];
 	for (const file of files) {
 		try {
-			reports.push(importMarkdown(readFileSync(file, 'utf8'), file, { kind: values.kind as ImportKind | undefined, siteBase, linkTargets, checks: catalogue }));
+			reports.push(importMarkdown(readFileSync(file, 'utf8'), file, { kind: values.kind as ImportKind | undefined, siteBase, linkTargets, checks: catalogue, slug: slugs.get(file)! }));
 		} catch (e) {
 			if (!(e instanceof ImportError || e instanceof ParseError)) throw e;
 			err(`handbook: ${e.message}`);

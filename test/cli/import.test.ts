@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -174,6 +174,17 @@ describe('handbook import (CLI)', () => {
 		expect(overview).toContain('- Monthly Workshop Guide\n');
 		await expect(run([checklistFile, '--out', dir, '--no-config'])).rejects.toThrow(/pass --force/);
 		expect((await run([checklistFile, '--out', dir, '--no-config', '--force'])).code).toBe(0);
+	});
+
+	it('gives two files with one title pages of their own', async () => {
+		const src = mkdtempSync(join(tmpdir(), 'handbook-import-same-'));
+		const out = mkdtempSync(join(tmpdir(), 'handbook-import-same-out-'));
+		mkdirSync(join(src, 'b'));
+		writeFileSync(join(src, 'a.md'), '# Restart\n\n- [ ] One\n');
+		writeFileSync(join(src, 'b', 'a.md'), '# Restart\n\n- [ ] Two\n');
+		expect((await run([join(src, 'a.md'), join(src, 'b', 'a.md'), '--out', out, '--no-config'])).code).toBe(0);
+		expect(readFileSync(join(out, 'restart.mdx'), 'utf8')).toContain('- [ ] One');
+		expect(readFileSync(join(out, 'restart-2.mdx'), 'utf8')).toContain('- [ ] Two');
 	});
 
 	it('refuses what it cannot import, as usage errors', async () => {
