@@ -22,7 +22,7 @@ export interface ChecklistItem {
 	headingPath: string[];
 	/** The item's own text (first paragraph), JSX removed, whitespace folded. */
 	text: string;
-	/** Stable id: explicit `{/* id: … *\/}`, else the bound check id, else text slug + hash. */
+	/** Stable id: explicit `{/* id: … *\/}` (`<!-- id: … -->` in .md), else the bound check id, else text slug + hash (with the heading path when the text repeats under another heading). */
 	id: string;
 	checkId: string | null;
 	fields: FieldSpec[];
@@ -89,14 +89,17 @@ function fieldOf(node: JsxNode): FieldSpec {
 }
 
 const commentOnly = /^\s*\/\*[\s\S]*\*\/\s*$/;
+const htmlComment = /<!--[\s\S]*?-->/g;
 
 /**
- * Text of a node without JSX elements and comments. Other MDX expressions keep their source in
- * braces (`{count}`), so an item that shows a computed value still reads as written.
+ * Text of a node without JSX elements and comments (`{/* … *\/}` in MDX, `<!-- … -->` in
+ * Markdown: neither is shown). Other MDX expressions keep their source in braces (`{count}`), so
+ * an item that shows a computed value still reads as written.
  */
 export function plainText(node: Nodes): string {
 	if (isJsx(node)) return '';
 	if (node.type === 'mdxTextExpression' || node.type === 'mdxFlowExpression') return commentOnly.test(node.value) ? '' : `{${node.value}}`;
+	if (node.type === 'html') return node.value.replace(htmlComment, '');
 	if ('children' in node) return (node.children as Nodes[]).map(plainText).join('');
 	return toString(node);
 }
@@ -116,16 +119,23 @@ function slugify(text: string): string {
 
 const shortHash = (s: string, n = 6) => createHash('sha256').update(s).digest('hex').slice(0, n);
 
-/** `{/* id: storage-01 *\/}` inside the item's first paragraph. */
+const jsxCommentId = /^\s*\/\*\s*id:\s*([\w.-]+)\s*\*\/\s*$/;
+const htmlCommentId = /^<!--\s*id:\s*([\w.-]+)\s*-->$/;
+
+/**
+ * The explicit id in the item's first paragraph: `{/* id: storage-01 *\/}` in MDX, or
+ * `<!-- id: storage-01 -->` in Markdown (where a JSX comment would be shown as text).
+ */
 function explicitId(paragraph: Paragraph | undefined): string | null {
 	for (const child of paragraph?.children ?? []) {
-		if (child.type === 'mdxTextExpression') {
-			const m = child.value.match(/^\s*\/\*\s*id:\s*([\w.-]+)\s*\*\/\s*$/);
-			if (m) return m[1]!;
-		}
+		const m = child.type === 'mdxTextExpression' ? jsxCommentId.exec(child.value) : child.type === 'html' ? htmlCommentId.exec(child.value.trim()) : null;
+		if (m) return m[1]!;
 	}
 	return null;
 }
+
+/** How to write an explicit item id in a page of this kind. */
+export const explicitIdSyntax = (file: string, id = '…') => (file.endsWith('.mdx') ? `{/* id: ${id} */}` : `<!-- id: ${id} -->`);
 
 /** The items of a syntax tree, and the task-list node each one came from. */
 export interface CollectedItems {
@@ -136,33 +146,30 @@ export interface CollectedItems {
 	nodes: Map<string, ListItem>;
 }
 
+/** An item found by the walk, before ids are given (they depend on the whole page). */
+interface Found {
+	item: Omit<ChecklistItem, 'id' | 'parentId'>;
+	node: ListItem;
+	parent: number | null;
+	explicit: string | null;
+}
+
 /**
  * Collects the checklist items of an already parsed tree, in document order, nested items after
  * their parent, with their stable ids. This is the one id algorithm: `extractChecklist` and the
  * remark plugin both use it, so the page, the store and the CLI name items the same way.
  *
+ * An id is the explicit one, else the bound check's, else the text's slug and hash. When the
+ * same text is an item under more than one heading path (the same step per region), each of
+ * those ids hashes the heading path too, so neither depends on the order of the page.
+ *
  * @example
  * collectItems(parsePage('- [ ] Key valid <Check id="k" />\n', 'p.mdx').tree, 'p.mdx').items[0].id // → 'k'
  */
 export function collectItems(tree: Root, file: string): CollectedItems {
-	const items: ChecklistItem[] = [];
-	const nodes = new Map<string, ListItem>();
+	const found: Found[] = [];
 	const looseFields: FieldSpec[] = [];
 	const headings: Array<{ depth: number; text: string }> = [];
-	const collisions: IdCollision[] = [];
-	const used = new Map<string, { count: number; line: number }>();
-
-	const uniqueId = (base: string, at: { line: number; column: number }, source: IdCollision['source']) => {
-		const seen = used.get(base);
-		if (!seen) {
-			used.set(base, { count: 1, line: at.line });
-			return base;
-		}
-		seen.count += 1;
-		const id = `${base}-${seen.count}`;
-		collisions.push({ base, id, line: at.line, column: at.column, firstLine: seen.line, source });
-		return id;
-	};
 
 	function collectJsx(node: Nodes, into: { checks: string[]; fields: FieldSpec[] }, stopAtLists: boolean) {
 		if (stopAtLists && node.type === 'list') return;
@@ -175,40 +182,38 @@ export function collectItems(tree: Root, file: string): CollectedItems {
 		if ('children' in node) for (const c of node.children as Nodes[]) collectJsx(c, into, stopAtLists);
 	}
 
-	function visitItem(item: ListItem, depth: number, parentId: string | null) {
-		const paragraph = item.children.find((c): c is Paragraph => c.type === 'paragraph');
-		const found = { checks: [] as string[], fields: [] as FieldSpec[] };
-		// The item's own content: everything but nested lists (those are items of their own).
-		for (const child of item.children) collectJsx(child, found, true);
-		const text = (paragraph ? plainText(paragraph) : '').replace(/\s+/g, ' ').trim();
-		const checkId = found.checks[0] ?? null;
-		const at = { line: item.position?.start.line ?? 0, column: item.position?.start.column ?? 0 };
-		const explicit = explicitId(paragraph);
-		const id = uniqueId(explicit ?? checkId ?? `${slugify(text) || 'item'}-${shortHash(text)}`, at, explicit ? 'explicit' : checkId ? 'check' : 'text');
-		nodes.set(id, item);
-		items.push({
-			file,
-			line: at.line,
-			column: at.column,
-			headingPath: headings.map((h) => h.text),
-			text,
-			id,
-			checkId,
-			fields: found.fields,
-			depth,
-			parentId,
-			checked: item.checked === true,
-		});
-		for (const child of item.children) if (child.type === 'list') visitList(child.children, depth + 1, id);
+	/** Lists inside an item's children, also inside quotes and other containers there (`> - [ ] …`). */
+	function visitNested(children: readonly Nodes[], depth: number, parent: number | null) {
+		for (const child of children) {
+			if (child.type === 'list') visitList(child.children, depth, parent);
+			else if (child.type !== 'paragraph' && child.type !== 'table' && 'children' in child) visitNested(child.children as Nodes[], depth, parent);
+		}
 	}
 
-	function visitList(children: ListItem[], depth: number, parentId: string | null) {
+	function visitItem(item: ListItem, depth: number, parent: number | null) {
+		const paragraph = item.children.find((c): c is Paragraph => c.type === 'paragraph');
+		const jsx = { checks: [] as string[], fields: [] as FieldSpec[] };
+		// The item's own content: everything but nested lists (those are items of their own).
+		for (const child of item.children) collectJsx(child, jsx, true);
+		const text = (paragraph ? plainText(paragraph) : '').replace(/\s+/g, ' ').trim();
+		const at = { line: item.position?.start.line ?? 0, column: item.position?.start.column ?? 0 };
+		const index = found.length;
+		found.push({
+			item: { file, ...at, headingPath: headings.map((h) => h.text), text, checkId: jsx.checks[0] ?? null, fields: jsx.fields, depth, checked: item.checked === true },
+			node: item,
+			parent,
+			explicit: explicitId(paragraph),
+		});
+		visitNested(item.children, depth + 1, index);
+	}
+
+	function visitList(children: ListItem[], depth: number, parent: number | null) {
 		for (const item of children) {
 			if (item.checked === null || item.checked === undefined) {
 				// A plain bullet: its nested task items still count, one level down from the same parent.
-				for (const jsxChild of item.children) if (jsxChild.type !== 'list') collectJsx(jsxChild, { checks: [], fields: looseFields }, true);
-				for (const child of item.children) if (child.type === 'list') visitList(child.children, depth, parentId);
-			} else visitItem(item, depth, parentId);
+				for (const child of item.children) if (child.type !== 'list') collectJsx(child, { checks: [], fields: looseFields }, true);
+				visitNested(item.children, depth, parent);
+			} else visitItem(item, depth, parent);
 		}
 	}
 
@@ -227,7 +232,54 @@ export function collectItems(tree: Root, file: string): CollectedItems {
 		}
 	}
 	walk(tree.children);
-	return { items, looseFields, collisions, nodes };
+	return assignIds(found, looseFields);
+}
+
+/**
+ * The id an item with this text gets when nothing else names it (no explicit id, no check, the
+ * text once on the page).
+ *
+ * @example
+ * textItemId('Support staff notified') // → 'support-staff-notified-…'
+ */
+export const textItemId = (text: string) => `${slugify(text) || 'item'}-${shortHash(text)}`;
+
+/** Gives every found item its id (see `collectItems`) and its parent's. */
+function assignIds(found: readonly Found[], looseFields: FieldSpec[]): CollectedItems {
+	const textBase = textItemId;
+	// Heading paths each text-derived id occurs under.
+	const pathsOf = new Map<string, Set<string>>();
+	for (const f of found) {
+		if (f.explicit || f.item.checkId) continue;
+		const base = textBase(f.item.text);
+		pathsOf.set(base, (pathsOf.get(base) ?? new Set()).add(f.item.headingPath.join('\n')));
+	}
+	const used = new Map<string, { count: number; line: number }>();
+	const collisions: IdCollision[] = [];
+	const items: ChecklistItem[] = [];
+	const nodes = new Map<string, ListItem>();
+	for (const f of found) {
+		const source: IdCollision['source'] = f.explicit ? 'explicit' : f.item.checkId ? 'check' : 'text';
+		let base = f.explicit ?? f.item.checkId ?? textBase(f.item.text);
+		if (source === 'text' && pathsOf.get(base)!.size > 1) base = `${slugify(f.item.text) || 'item'}-${shortHash(`${f.item.headingPath.join('\n')}\n\n${f.item.text}`)}`;
+		const seen = used.get(base);
+		let id = base;
+		if (!seen) used.set(base, { count: 1, line: f.item.line });
+		else {
+			seen.count += 1;
+			id = `${base}-${seen.count}`;
+			collisions.push({ base, id, line: f.item.line, column: f.item.column, firstLine: seen.line, source });
+		}
+		nodes.set(id, f.node);
+		items.push({ ...f.item, id, parentId: f.parent === null ? null : items[f.parent]!.id });
+	}
+	// Re-order the keys as ChecklistItem declares them (JSON output reads in that order).
+	return {
+		items: items.map(({ file, line, column, headingPath, text, id, checkId, fields, depth, parentId, checked }) => ({ file, line, column, headingPath, text, id, checkId, fields, depth, parentId, checked })),
+		looseFields,
+		collisions,
+		nodes,
+	};
 }
 
 /**

@@ -1,8 +1,13 @@
 // A lint worker thread (see lintFiles): lints the pages it is sent and answers with the results.
+// The parser is imported after V8's compile cache is on, so a worker compiles it from the cache.
+import { enableCompileCache } from 'node:module';
 import { parentPort } from 'node:worker_threads';
-import { lintFile, type FileJob } from './lint-files.ts';
+import type { FileJob } from './lint-files.ts';
 
-parentPort!.once('message', ({ jobs, checkIds }: { jobs: FileJob[]; checkIds: string[] | null }) => {
+enableCompileCache();
+const { lintFile } = await import('./lint-files.ts');
+
+parentPort!.once('message', ({ jobs, checkIds }: { jobs: Array<{ job: FileJob; source: string }>; checkIds: string[] | null }) => {
 	const ids = checkIds ? new Set(checkIds) : null;
-	parentPort!.postMessage(jobs.map((job) => lintFile(job, ids)));
+	parentPort!.postMessage(jobs.map(({ job, source }) => lintFile(job, ids, source)));
 });

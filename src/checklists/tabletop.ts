@@ -1,7 +1,8 @@
-import type { ListItem, Nodes, Root } from 'mdast';
+import type { ListItem, Nodes, Root, RootContent } from 'mdast';
 import { stringify } from 'yaml';
 import { renderMessage } from '../checks/outcome.ts';
-import { plainText, type Checklist, type ChecklistItem } from './extract.ts';
+import { plainText, textItemId, type Checklist, type ChecklistItem } from './extract.ts';
+import { findIncidents, labelOf, mapSections, type Incident } from './import-runbook.ts';
 import { formatOffset, type Scenario, type ScenarioInput } from './scenario.ts';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
@@ -123,43 +124,136 @@ function rolesOf(tree: Root): string[] {
 	return [...roles];
 }
 
+/** The text of a step: a list item's first paragraph, or a comment line of a shell block. */
+function stepsOf(blocks: readonly RootContent[], under: (heading: string) => boolean = () => true): string[] {
+	const out: string[] = [];
+	let heading = '';
+	for (const block of blocks) {
+		if (block.type === 'heading') heading = plainText(block);
+		if (!under(heading)) continue;
+		if (block.type === 'list') {
+			for (const item of block.children) {
+				const p = item.children.find((c) => c.type === 'paragraph');
+				const t = p ? plainText(p).replace(/\s+/g, ' ').trim() : '';
+				if (t) out.push(t);
+			}
+		} else if (block.type === 'code') {
+			for (const line of block.value.split('\n')) {
+				const m = /^\s*#\s+(.{8,})$/.exec(line);
+				if (m) out.push(m[1]!.trim());
+			}
+		} else if (block.type === 'paragraph' && !labelOf(block)) {
+			const t = plainText(block).replace(/\s+/g, ' ').trim();
+			if (t.length > 20) out.push(t);
+		}
+	}
+	return out;
+}
+
+/** What a draft is made of: the symptoms, the diagnosis steps, the mitigation steps as item ids. */
+interface Outline {
+	title: string;
+	symptoms: string[];
+	/** The causes the runbook tells apart, when it lists them. */
+	causes: string[];
+	diagnosis: Array<{ text: string; checkId: string | null }>;
+	/** Item ids of the top-level mitigation steps. */
+	mitigation: string[];
+}
+
+/** Options of `draftScenario`. */
+export interface DraftOptions {
+	/** Which incident of a runbook with several (0-based; see `findIncidents`). */
+	incident?: number;
+}
+
+/**
+ * The incidents a runbook page covers: its own `findIncidents`, or the whole page as one.
+ *
+ * @example
+ * runbookIncidents(parsePage(source, 'INCIDENT_RUNBOOK.md').tree, 'Incidents') // → [{ title: 'Workspace Restarts / Self-Healing Loop', … }, …]
+ */
+export function runbookIncidents(tree: Root, title: string): Incident[] {
+	const found = findIncidents(tree);
+	return found.length ? found : [{ title, heading: null, start: 0, end: tree.children.length }];
+}
+
+/**
+ * The outline of a runbook: its task items when its Diagnosis and Mitigation sections have them
+ * (the handbook's runbooks), else the steps of the chosen incident's sections, read as `handbook
+ * import` maps them (Symptoms, Diagnosis, Mitigation: "Resolution", "Immediate", …). Steps that
+ * are not task items get the id they would have as one (`- [ ] step`).
+ */
+function outline(tree: Root, runbook: Checklist, fallbackTitle: string, options: DraftOptions): Outline {
+	const title = runbook.title ?? fallbackTitle;
+	const diagnosisItems = runbook.items.filter((i) => i.headingPath[0] === 'Diagnosis' && i.depth === 0);
+	const mitigationItems = runbook.items.filter((i) => i.headingPath[0] === 'Mitigation' && i.depth === 0);
+	if (diagnosisItems.length || mitigationItems.length) {
+		return {
+			title,
+			symptoms: sectionBullets(tree, 'Symptoms'),
+			causes: [],
+			diagnosis: diagnosisItems.map((i) => ({ text: i.text, checkId: i.checkId })),
+			mitigation: (mitigationItems.length ? mitigationItems : runbook.items.slice(0, 3)).map((i) => i.id),
+		};
+	}
+	const incidents = runbookIncidents(tree, title);
+	const n = options.incident ?? 0;
+	const incident = incidents[n];
+	if (!incident) throw new RangeError(`the runbook has ${incidents.length} incident${incidents.length === 1 ? '' : 's'} (${incidents.map((x, i) => `${i + 1}: ${x.title}`).join('; ')}), no incident ${n + 1}`);
+	const { intro, sections } = mapSections(tree.children.slice(incident.start, incident.end), incident.heading?.depth ?? 1);
+	const blocks = (name: string) => sections.find((s) => s.name === name)?.blocks ?? [];
+	const symptoms = stepsOf(blocks('Symptoms'));
+	// "Likely causes" under Diagnosis are what the facilitator hides, not what the players do.
+	const isCauses = (heading: string) => /\bcauses?\b/i.test(heading);
+	return {
+		title: incidents.length > 1 || !runbook.title ? incident.title : title,
+		symptoms: symptoms.length ? symptoms : stepsOf(intro),
+		causes: stepsOf(blocks('Diagnosis'), isCauses),
+		diagnosis: stepsOf(blocks('Diagnosis'), (h) => !isCauses(h)).map((text) => ({ text, checkId: null })),
+		mitigation: stepsOf(blocks('Mitigation')).map(textItemId),
+	};
+}
+
 /**
  * A draft scenario for a runbook page: the Symptoms become the first inject, the Diagnosis items
- * observation injects two minutes apart (check injects for items bound to a check), the
- * top-level Mitigation items the expected actions. The draft validates, but its injects say
- * "draft": write what the players really see before using it.
+ * (or steps, for a runbook without task items) observation injects two minutes apart (check
+ * injects for items bound to a check), the top-level Mitigation items (or steps) the expected
+ * actions. The draft validates, but its injects say "draft": write what the players really see
+ * before using it.
  *
  * @example
  * draftScenario(parsePage(src, 'x.mdx').tree, extractChecklist(src, 'x.mdx'), '/incidents/workspace-restart-loop/').injects[0].at // → '+0m'
  */
-export function draftScenario(tree: Root, runbook: Checklist, path: string): ScenarioInput {
+export function draftScenario(tree: Root, runbook: Checklist, path: string, options: DraftOptions = {}): ScenarioInput {
 	const slug = path.replace(/\/$/, '').split('/').pop() || 'scenario';
-	const symptoms = sectionBullets(tree, 'Symptoms');
-	const diagnosis = runbook.items.filter((i) => i.headingPath[0] === 'Diagnosis' && i.depth === 0).slice(0, 5);
-	const mitigation = runbook.items.filter((i) => i.headingPath[0] === 'Mitigation' && i.depth === 0);
+	const o = outline(tree, runbook, slug, options);
+	const diagnosis = o.diagnosis.slice(0, 5);
 	const roles = rolesOf(tree);
 	const injects: ScenarioInput['injects'] = [
-		{ at: '+0m', channel: 'participant report', message: symptoms.slice(0, 2).join(' ') || `Players report the problem ${runbook.title ?? slug} describes.` },
+		{ at: '+0m', channel: 'participant report', message: o.symptoms.slice(0, 2).join('; ') || `Players report the problem ${o.title} describes.` },
 		...diagnosis.map((item, i) =>
 			item.checkId
 				? { at: formatOffset((i + 1) * 120), check: item.checkId, status: 'fail' as const, observed: {}, message: `draft: what ${item.checkId} shows when the players run "${item.text}"` }
 				: { at: formatOffset((i + 1) * 120), channel: 'observation', message: `draft: what the players see when they "${item.text}"` },
 		),
 	];
+	const expected = o.mitigation.length ? o.mitigation : runbook.items.slice(0, 3).map((i) => i.id);
+	if (!expected.length) throw new RangeError(`${o.title}: the runbook has no mitigation steps and no checklist items, so a rehearsal has no expected actions`);
 	return {
 		id: slug,
-		title: `Rehearsal: ${runbook.title ?? slug}`,
+		title: `Rehearsal: ${o.title}`,
 		runbook: path,
 		difficulty: 2,
 		durationMinutes: 30,
-		narrative: `During the hands-on part of a workshop with 20 participants: ${symptoms[0] ?? 'something is wrong'}`,
-		hiddenCause: `draft: the cause the players must find, one of those the ${runbook.title ?? slug} runbook tells apart.`,
+		narrative: `During the hands-on part of a workshop with 20 participants: ${o.symptoms.length ? o.symptoms.slice(0, 3).join('; ').replace(/[.\s]+$/, '') : `players report what ${o.title} describes`}.`,
+		hiddenCause: o.causes.length ? `draft: pick the cause the players must find, one of: ${o.causes.join('; ')}.` : `draft: the cause the players must find, one of those the ${o.title} runbook tells apart.`,
 		roles: [
 			{ role: 'Facilitator', brief: 'Runs the clock, delivers the injects, answers "what do I see?", does not prompt.' },
 			...roles.map((role) => ({ role, brief: `Works the items marked ${role} on the runbook.` })),
 		],
 		injects,
-		expectedActions: (mitigation.length ? mitigation : runbook.items.slice(0, 3)).map((i) => i.id),
+		expectedActions: expected,
 		discussionQuestions: [
 			'What told you the cause, and how early could you have known it?',
 			'Which mitigation did you choose first, and why that one?',

@@ -6,10 +6,10 @@ import { extractChecklist, type ChecklistItem } from '../checklists/extract.ts';
 import { formatLintJson, formatLintText, formatSarif, summarize } from '../checklists/lint-report.ts';
 import { lintFiles, type FileJob } from '../checklists/lint-files.ts';
 import { configChecks, lintNumbersInFiles } from '../checklists/lint-rules/numbers.ts';
-import { lintScenario, lintSite, locateChecks, sortFindings, type LintContext } from '../checklists/lint.ts';
+import { lintSite, locateChecks, sortFindings, type LintContext } from '../checklists/lint.ts';
 import { ParseError } from '../checklists/parse.ts';
 import { pageFiles, pagePath } from '../checklists/registry.ts';
-import { UsageError } from './checks.ts';
+import { UsageError } from './usage-error.ts';
 
 /** Where the CLI reads pages and scenarios from by default, relative to the working directory. */
 export const defaults = { docs: 'src/content/docs', scenarios: 'src/content/scenarios' } as const;
@@ -57,14 +57,27 @@ export function checklistsExtract(argv: string[], out: (s: string) => void, err:
 
 const lintFormats = ['text', 'json', 'sarif'] as const;
 
-/** The config as the lint needs it: the checks with where each id is written, and the regions. */
+/**
+ * The config as the lint needs it: the checks with where each id is written, and the regions.
+ * The config is read with its schema only: the per-kind parameter checks would load every check
+ * kind (the Kubernetes client among them), which costs more than linting the docs, and the
+ * engine runs them itself whenever it starts (`npm start`, `handbook checks …`).
+ */
 export async function loadLintConfig(explicit?: string): Promise<NonNullable<LintContext['config']>> {
-	// Imported here: the kinds pull in the Kubernetes client, which `extract` never needs.
-	const [{ kinds }, { loadConfig }] = await Promise.all([import('../checks/kinds/index.ts'), import('../checks/load-config.ts')]);
-	const handbook = await loadConfig(kinds, explicit);
-	const checks = [...handbook.checks.values()].map((c) => ({ id: c.id, runbook: c.runbook }));
-	const regions = [...new Set([...handbook.environments.values()].flatMap((e) => e.regions.map((r) => r.name)))];
-	return { file: relativePath(handbook.file), checks: locateChecks(readFileSync(handbook.file, 'utf8'), checks), regions };
+	const [{ configPath, ConfigError }, { configSchema }] = await Promise.all([import('../checks/load-config.ts'), import('../checks/config.ts')]);
+	const file = configPath(explicit);
+	if (!existsSync(file)) throw new ConfigError(file, [{ path: '(file)', message: 'no such file (set HANDBOOK_CONFIG or run from the project directory)' }]);
+	let mod: { default?: unknown };
+	try {
+		mod = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as { default?: unknown };
+	} catch (err) {
+		throw new ConfigError(file, [{ path: '(file)', message: `cannot be loaded: ${(err as Error).message.split('\n')[0]}` }]);
+	}
+	const parsed = configSchema.safeParse(mod.default);
+	if (!parsed.success) throw new ConfigError(file, parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message })));
+	const checks = parsed.data.checks.map((c) => ({ id: c.id, runbook: c.runbook }));
+	const regions = [...new Set(Object.values(parsed.data.environments).flatMap((e) => e.regions.map((r) => r.name)))];
+	return { file: relativePath(file), checks: locateChecks(readFileSync(file, 'utf8'), checks), regions };
 }
 
 /**
@@ -81,9 +94,12 @@ export async function checklistsLint(argv: string[], out: (s: string) => void, e
 			'no-config': { type: 'boolean', default: false },
 			docs: { type: 'string', default: defaults.docs },
 			scenarios: { type: 'string', default: defaults.scenarios },
+			threads: { type: 'string' },
 		},
 		allowPositionals: true,
 	});
+	const threads = values.threads === undefined ? undefined : Number(values.threads);
+	if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new UsageError(`--threads is a whole number of threads, 1 or more, not "${values.threads}"`);
 	const format = values.format as (typeof lintFormats)[number];
 	if (!lintFormats.includes(format)) throw new UsageError(`--format is one of ${lintFormats.join(', ')}, not "${values.format}"`);
 	const docs = resolve(values.docs);
@@ -92,12 +108,13 @@ export async function checklistsLint(argv: string[], out: (s: string) => void, e
 	const siteWide = targets.some((t) => resolve(t) === docs);
 
 	const configLoad = values['no-config'] ? Promise.resolve(null) : loadLintConfig(values.config);
-	const docsFiles = existsSync(docs) ? pageFiles(docs) : [];
-	const inDocs = new Set(docsFiles);
-	const jobs: FileJob[] = [...new Set([...docsFiles, ...files])].map((f) => ({ file: f, rel: relativePath(f), path: inDocs.has(f) ? pagePath(f, docs) : null }));
-	// Pages are parsed while the config loads; the docs are read even when only some files are
-	// linted, because runbook links and scenarios resolve against them.
-	const results = await lintFiles(jobs, configLoad.then((c) => (c ? c.checks.map((x) => x.id) : null)));
+	// Linting the docs also reads every docs page: checks' runbook links and the scenarios resolve
+	// against them. Other pages are linted on their own (no per-page rule reads another page).
+	const docsFiles = siteWide && existsSync(docs) ? pageFiles(docs) : [];
+	const inDocs = (f: string) => f.startsWith(`${docs}${sep}`);
+	const jobs: FileJob[] = [...new Set([...docsFiles, ...files])].map((f) => ({ file: f, rel: relativePath(f), path: inDocs(f) ? pagePath(f, docs) : null }));
+	// Pages are parsed while the config loads.
+	const results = await lintFiles(jobs, configLoad.then((c) => (c ? c.checks.map((x) => x.id) : null)), threads);
 	const config = await configLoad;
 	const wanted = new Set(files.map((f) => relativePath(f)));
 	const linted = results.filter((r) => wanted.has(r.rel));
@@ -109,6 +126,7 @@ export async function checklistsLint(argv: string[], out: (s: string) => void, e
 	const scenarioDir = resolve(values.scenarios);
 	let scenarioFiles = 0;
 	if (siteWide && existsSync(scenarioDir)) {
+		const { lintScenario } = await import('../checklists/lint-scenario.ts');
 		const byPath = new Map(results.filter((r) => r.path && r.checklist).map((r) => [r.path!, r.checklist!]));
 		const world = { page: (path: string) => byPath.get(path), checks: config ? new Set(config.checks.map((c) => c.id)) : null, regions: config ? new Set(config.regions) : null };
 		for (const name of readdirSync(scenarioDir).filter((f) => /\.ya?ml$/.test(f)).sort()) {

@@ -6,7 +6,9 @@ import { checklistEnvironment, RequestError } from '../server/runs.ts';
 import { runAllConcurrency } from '../server/run-all.ts';
 import { exitCodeFor, exitCodes, formatJunit, formatText } from './report.ts';
 
-export class UsageError extends Error {}
+// In its own module so that commands which never run checks need not load this one.
+export { UsageError } from './usage-error.ts';
+import { UsageError } from './usage-error.ts';
 
 const formats = ['text', 'json', 'junit'] as const;
 

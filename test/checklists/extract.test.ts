@@ -120,3 +120,39 @@ describe('item ids', () => {
 		]);
 	});
 });
+
+describe('Markdown from elsewhere', () => {
+	it('finds task lists inside a quote inside an item, one level down, in order', () => {
+		const source = '- [ ] Parent\n  > - [ ] Quoted\n  > - [x] Quoted done\n  >   - [ ] Under the quoted\n- [ ] Next\n';
+		const c = extractChecklist(source, 'quote.md');
+		expect(c.items.map((i) => [i.text, i.depth, i.checked, i.parentId && c.items.find((p) => p.id === i.parentId)!.text])).toEqual([
+			['Parent', 0, false, null],
+			['Quoted', 1, false, 'Parent'],
+			['Quoted done', 1, true, 'Parent'],
+			['Under the quoted', 2, false, 'Quoted done'],
+			['Next', 0, false, null],
+		]);
+	});
+
+	it('reads an explicit id from an HTML comment in .md, and from a JSX comment in .mdx; neither is text', () => {
+		expect(items('- [ ] Drain the node <!-- id: drain-01 -->\n', 'a.md').map((i) => [i.id, i.text])).toEqual([['drain-01', 'Drain the node']]);
+		expect(items('- [ ] Drain the node {/* id: drain-01 */}\n', 'a.mdx').map((i) => [i.id, i.text])).toEqual([['drain-01', 'Drain the node']]);
+		// An HTML comment that is not an id is dropped from the text all the same: it is not shown.
+		expect(items('- [ ] Drain the node <!-- ask Sam first -->\n', 'a.md').map((i) => i.text)).toEqual(['Drain the node']);
+	});
+
+	it('tells apart the same text under different headings by the heading path, with no collision', () => {
+		const source = '## eu-west-2\n\n- [ ] Delete test workspace\n\n## us-east-1\n\n- [ ] Delete test workspace\n';
+		const c = extractChecklist(source, 'regions.md');
+		expect(c.collisions).toEqual([]);
+		const [a, b] = c.items.map((i) => i.id);
+		expect(a).toMatch(/^delete-test-workspace-[0-9a-f]{6}$/);
+		expect(b).toMatch(/^delete-test-workspace-[0-9a-f]{6}$/);
+		expect(a).not.toBe(b);
+		// Another region added later leaves both ids as they were.
+		const again = extractChecklist(`${source}\n## eu-west-3\n\n- [ ] Delete test workspace\n`, 'regions.md').items.map((i) => i.id);
+		expect(again.slice(0, 2)).toEqual([a, b]);
+		// Under the same heading it is still a collision.
+		expect(extractChecklist('## A\n\n- [ ] Same\n- [ ] Same\n\n## B\n\n- [ ] Same\n', 'x.md').collisions.map((x) => x.line)).toEqual([4]);
+	});
+});

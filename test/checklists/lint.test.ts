@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatLintJson, formatLintText, formatSarif } from '../../src/checklists/lint-report.ts';
-import { lintPages, lintScenario, locateChecks, preparePage, rules, siteIndex, type Finding, type LintContext } from '../../src/checklists/lint.ts';
+import { lintPages, locateChecks, preparePage, rules, siteIndex, type Finding, type LintContext } from '../../src/checklists/lint.ts';
+import { lintScenario } from '../../src/checklists/lint-scenario.ts';
 import { extractChecklist } from '../../src/checklists/extract.ts';
 import { lintFiles } from '../../src/checklists/lint-files.ts';
 import { pageFiles, pagePath } from '../../src/checklists/registry.ts';
@@ -78,7 +79,7 @@ describe('CK006 duplicate-item-id', () => {
 			['CK006', 4],
 			['CK006', 6],
 		]);
-		expect(findings[0]!.message).toContain('same text as the item on line 1');
+		expect(findings[0]!.message).toContain('same text and heading as the item on line 1');
 		expect(findings[2]!.message).toContain('explicit ids must be unique');
 	});
 	it('passes distinct items', () => {
@@ -338,5 +339,84 @@ describe('lintFiles', () => {
 		expect(one.map((r) => r.rel)).toEqual(jobs.map((j) => j.file));
 		expect(one.flatMap((r) => r.findings).filter((f) => f.rule === 'CK007').length).toBeGreaterThan(10);
 		expect(one.find((r) => r.path === '/incidents/')!.anchors).toContain('tabletop-rehearsals');
+	});
+});
+
+describe('Markdown from elsewhere: no rule fires where its fix is impossible or where nothing is wrong', () => {
+	const run = async (argv: string[]) => {
+		const out: string[] = [];
+		const code = await checklistsLint(argv, (s) => out.push(s), () => {});
+		return { code, out: out.join('\n') };
+	};
+	it('CT002 leaves commands in table cells alone (a cell cannot hold a block), and still flags them in prose', () => {
+		const table = '| Users | Command |\n| --- | --- |\n| 10-15 | `kubectl scale deployment coder-provisioner-default -n coder --replicas=8` |\n| 20 | run kubectl get pods -n coder first |\n';
+		expect(lint(table, 'guide.md')).toEqual([]);
+		expect(rulesOf(lint('Scale it: `kubectl scale deployment coder-provisioner-default -n coder --replicas=8`.\n', 'guide.md'))).toEqual(['CT002']);
+	});
+
+	it('CK006: the same step under two headings is no duplicate; under one heading it is, and the fix suggested fits the file kind', () => {
+		const regions = '## eu-west-2\n\n- [ ] Delete test workspace\n\n## us-east-1\n\n- [ ] Delete test workspace\n';
+		expect(lint(regions, 'checklist.md')).toEqual([]);
+		const same = '## eu-west-2\n\n- [ ] Delete test workspace\n- [ ] Delete test workspace\n';
+		const md = lint(same, 'checklist.md');
+		expect(md.map((f) => [f.rule, f.line])).toEqual([['CK006', 4]]);
+		expect(md[0]!.message).toContain('<!-- id: … -->');
+		expect(lint(same, 'checklist.mdx')[0]!.message).toContain('{/* id: … */}');
+	});
+
+	it('CT001 finds blanks drawn with escaped underscores and asterisks, in prose and in items, once each', () => {
+		const page = '**Workshop Date**: **\\*\\*\\*\\***\\_**\\*\\*\\*\\***\n\n- [ ] AWS credentials expire on: **\\*\\*\\*\\***\\_**\\*\\*\\*\\***\n  - [ ] Scaled to: \\***\\*\\_\\*\\*** replicas\n\nAttendance: \\_\\_\\_\\_\n';
+		const findings = lint(page, 'pre.md');
+		expect(findings.map((f) => [f.rule, f.line, f.column, /checklist item/.test(f.message)])).toEqual([
+			['CT001', 1, 20, false],
+			['CT001', 3, 34, true],
+			['CT001', 4, 20, true],
+			['CT001', 6, 13, false],
+		]);
+		// Emphasis and a plain underscore in a word are no blank.
+		expect(lint('Use **bold** and _em_ and snake_case_name here.\n', 'ok.md')).toEqual([]);
+	});
+
+	it('LN001 validates lint.disable with its schema and points at the value in the frontmatter', () => {
+		const findings = lint('---\ntitle: T\nlint:\n  disable:\n    - { rule: CT002 }\n    - reason: no rule\n    - CT001\n  extra: 1\n---\n\nText.\n', 'p.md');
+		expect(findings.map((f) => [f.rule, f.line, f.message.replace(/:.*$/, '')])).toEqual([
+			['LN001', 5, 'lint.disable[0].reason'],
+			['LN001', 6, 'lint.disable[1].rule'],
+			['LN001', 7, 'lint.disable[2]'],
+			['LN001', 8, 'lint.extra is not a setting'],
+		]);
+	});
+
+	it('does not parse a Markdown page outside the docs that no rule can find anything in, and finds the same as if it had', () => {
+		const quiet = preparePage('# Alert\n\n## Diagnosis\n\nCheck the `oc get pods` output.\n', 'alert.md', null);
+		expect(quiet.skipped).toBe(true);
+		expect(lintPages([quiet], ctx)).toEqual([]);
+		expect(preparePage('# Alert\n\nOwner: TODO\n', 'alert.md', null).skipped).toBe(false);
+		expect(preparePage('# Docs page\n', 'docs/x.md', '/x/').skipped).toBe(false);
+	});
+
+	const sourceDocs = join(root, '../shared/reference/source/docs');
+	it('lints the platform team\'s own documents with only true findings', async () => {
+		const { out } = await run([sourceDocs, '--no-config', '--format', 'json']);
+		const findings = (JSON.parse(out) as { findings: Finding[] }).findings;
+		const counts = Object.fromEntries([...new Set(findings.map((f) => f.rule))].map((r) => [r, findings.filter((f) => f.rule === r).length]));
+		// The drawn blanks of the pre-workshop checklist and retrospective template (values to fill in),
+		// and the inline commands longer than 40 characters outside tables.
+		expect(Object.keys(counts).sort()).toEqual(['CT001', 'CT002']);
+		// Every line of the checklist with a blank drawn with escapes is found once, the three task items among them.
+		const checklist = readFileSync(join(sourceDocs, 'PRE_WORKSHOP_CHECKLIST.md'), 'utf8').split('\n');
+		const drawn = checklist.flatMap((l, i) => (/\\_/.test(l) ? [i + 1] : []));
+		const ct001 = findings.filter((f) => f.rule === 'CT001' && f.file.endsWith('PRE_WORKSHOP_CHECKLIST.md')).map((f) => f.line);
+		expect(ct001).toEqual(drawn);
+		expect(drawn.filter((line) => /^\s*- \[ \]/.test(checklist[line - 1]!))).toEqual([36, 37, 219]);
+		expect(findings.some((f) => f.rule === 'CK006')).toBe(false);
+	});
+
+	const corpus = join(root, '../shared/corpus/openshift-runbooks');
+	it('lints the 274 openshift runbooks with one finding: the template placeholder in example.md', async () => {
+		const { out } = await run([corpus, '--no-config', '--format', 'json']);
+		const { findings, summary } = JSON.parse(out) as { findings: Finding[]; summary: { files: number } };
+		expect(summary.files).toBe(274);
+		expect(findings.map((f) => [f.file.split('/').pop(), f.rule, f.line])).toEqual([['example.md', 'CT001', 31]]);
 	});
 });

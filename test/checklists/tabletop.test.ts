@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { renderMessage } from '../../src/checks/outcome.ts';
-import { extractChecklist, extractFromParsed } from '../../src/checklists/extract.ts';
+import { extractChecklist, extractFromParsed, textItemId } from '../../src/checklists/extract.ts';
 import { parsePage } from '../../src/checklists/parse.ts';
 import { fileForPath, pagePath } from '../../src/checklists/registry.ts';
 import { formatOffset, loadScenarios, parseScenario, scenarioProblems, scenarioSchema } from '../../src/checklists/scenario.ts';
@@ -97,5 +97,57 @@ describe('handbook tabletop', () => {
 		expect(() => run(['nope'])).toThrow(/scenarios: .*workspace-restart-loop/);
 		expect(() => run(['--from-runbook', '/incidents/'])).toThrow('is not a runbook page');
 		expect(() => run([])).toThrow(UsageError);
+	});
+});
+
+describe('handbook tabletop --from-runbook on runbooks from elsewhere', () => {
+	const run = (argv: string[]) => {
+		const out: string[] = [];
+		const err: string[] = [];
+		const code = tabletop(argv, (s) => out.push(s), (s) => err.push(s));
+		return { code, out: out.join('\n'), err: err.join('\n') };
+	};
+	const incidentRunbook = join(root, '../shared/reference/source/docs/INCIDENT_RUNBOOK.md');
+
+	it('drafts from the first incident of a multi-incident runbook: its symptoms, diagnosis steps and resolution steps', () => {
+		const { code, out, err } = run(['--from-runbook', incidentRunbook]);
+		expect(code).toBe(0);
+		expect(err).toMatch(/has 6 incidents \(1: Workspace Restarts \/ Self-Healing Loop; 2: Subdomain Routing Failures;.*\); drafting 1, --incident N for another/);
+		const scenario = scenarioSchema.parse(parseYaml(out));
+		expect(scenario.title).toBe('Rehearsal: Workspace Restarts / Self-Healing Loop');
+		expect(scenario.runbook).toBe('/imported/workshop-incident-runbook/workspace-restarts-self-healing-loop/');
+		expect(scenario.narrative).toContain('Workspaces repeatedly restarting; Users losing progress');
+		expect(scenario.narrative).not.toContain('something is wrong');
+		expect(scenario.hiddenCause).toContain('Ephemeral volume storage exhaustion');
+		expect(scenario.injects.slice(1).map((i) => i.message)).toEqual([
+			'draft: what the players see when they "Check node storage across all regions"',
+			'draft: what the players see when they "Check ephemeral volume usage"',
+			'draft: what the players see when they "Check for evicted pods across all regions"',
+			'draft: what the players see when they "Check workspace pod events"',
+			'draft: what the players see when they "Check Karpenter node allocation"',
+		]);
+		// The resolution steps, by the ids they get as task items (`- [ ] step`).
+		expect(scenario.expectedActions.map((a) => a.item)).toEqual(
+			['If caused by LiteLLM key rotation during workshop:', 'Identify workspaces consuming excessive storage:', 'If specific workspace is problematic, delete it:', 'If cluster-wide issue, trigger Karpenter scaling or manually add nodes:', 'Pause new workspace deployments', 'Ask participants to save work and stop workspaces', 'Clean up unused workspaces'].map(textItemId),
+		);
+		expect(extractChecklist('- [ ] Pause new workspace deployments\n', 'x.md').items[0]!.id).toBe(scenario.expectedActions[4]!.item);
+	});
+
+	it('drafts another incident with --incident, and says which exist when the number is wrong', () => {
+		const second = scenarioSchema.parse(parseYaml(run(['--from-runbook', incidentRunbook, '--incident', '2']).out));
+		expect(second.runbook).toBe('/imported/workshop-incident-runbook/subdomain-routing-failures/');
+		expect(() => run(['--from-runbook', incidentRunbook, '--incident', '9'])).toThrow(/has 6 incidents \(1: Workspace Restarts.*\), no incident 9/);
+		expect(() => run(['--from-runbook', incidentRunbook, '--incident', 'two'])).toThrow(UsageError);
+	});
+
+	it('drafts from a runbook file outside the docs with H3 sections under each incident and no task items', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'handbook-tabletop-foreign-'));
+		const file = join(dir, 'ops.md');
+		writeFileSync(file, '# Ops runbook\n\n## Disk full\n\n### Symptoms\n\n- Pods evicted on one node\n\n### Diagnosis\n\n1. Check `df -h` on the node\n2. List the largest images\n\n### Resolution\n\n1. Delete old images\n2. Cordon the node\n\n## DNS down\n\n### Symptoms\n\n- Names do not resolve\n\n### Diagnosis\n\n1. Query the resolver\n\n### Resolution\n\n1. Restart the resolver\n');
+		const { code, out } = run(['--from-runbook', file]);
+		expect(code).toBe(0);
+		const scenario = scenarioSchema.parse(parseYaml(out));
+		expect(scenario.injects.map((i) => i.message)).toEqual(['Pods evicted on one node', 'draft: what the players see when they "Check df -h on the node"', 'draft: what the players see when they "List the largest images"']);
+		expect(scenario.expectedActions.map((a) => a.item)).toEqual([textItemId('Delete old images'), textItemId('Cordon the node')]);
 	});
 });
