@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,8 +37,18 @@ describe('README', () => {
 		expect(pkg.scripts).toHaveProperty('test');
 	});
 
-	it('brings Node 24 and says which Node it needs', () => {
-		expect(pkg.devDependencies.node).toMatch(/^\^24/);
-		expect(pkg.engines.node).toBe('>=22.19.0');
+	it('says which Node it brings and which it needs, as package.json has them', () => {
+		const major = String(pkg.devDependencies.node).match(/\d+/)![0];
+		const setup = readme.split(/^## /m).find((s) => s.startsWith('Set up on a fresh machine'))!;
+		expect(setup).toContain(`Node ${major}`);
+		expect(setup).toContain(`\`node@${major}\``);
+		expect(setup).toContain(`\`${pkg.engines.node}\``);
+	});
+
+	it('runs npm scripts and npx on the Node it brings, whatever Node is on the PATH', () => {
+		// The machine's own npm (with its Node, 20 on a fresh machine) first on the PATH, as a newcomer has it.
+		const path = ['/usr/local/bin', '/usr/bin', '/bin'].join(':');
+		const version = execFileSync('npm', ['exec', '--no', '--', 'node', '-p', 'process.version'], { cwd: root, env: { ...process.env, PATH: path }, encoding: 'utf8' }).trim();
+		expect(version.match(/^v(\d+)/)![1]).toBe(String(pkg.devDependencies.node).match(/\d+/)![0]);
 	});
 });

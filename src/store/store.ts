@@ -112,7 +112,7 @@ export class StoreWriteError extends Error {
 }
 
 /** SQLite's primary result codes for a data directory that cannot take writes. */
-function writeFailure(err: unknown): StoreWriteError['reason'] | null {
+export function writeFailure(err: unknown): StoreWriteError['reason'] | null {
 	const code = (err as { errcode?: number }).errcode;
 	if (typeof code !== 'number') return null;
 	const primary = code & 0xff;

@@ -163,20 +163,29 @@ describe('faults of the target and the disk', () => {
 				// dd stops when the disk is full: that is the point.
 			}
 			let refused: { status: number; body: any } | undefined;
-			let accepted = 0;
+			// What the server acknowledged, last write wins: every one must read back after the refusal.
+			const acknowledged = new Map<string, boolean>();
+			let fieldValue: string | null = null;
 			for (let i = 0; i < 200 && !refused; i++) {
-				const r = await api.call(`/api/runs/${runId}/items/${items[i % items.length].id}`, { json: { checked: i % 2 === 0 } });
-				if (r.status === 200) accepted++;
+				const item = items[i % items.length];
+				const r = await api.call(`/api/runs/${runId}/items/${item.id}`, { json: { checked: i % 2 === 0 } });
+				if (r.status === 200) acknowledged.set(item.id, i % 2 === 0);
 				else refused = r;
 				if (fieldItem && !refused) {
-					const f = await api.call(`/api/runs/${runId}/items/${fieldItem.id}`, { json: { field: 'checklist-started-at', value: 'x'.repeat(1500) } });
-					if (f.status !== 200) refused = f;
+					const value = `${i}-${'x'.repeat(1500)}`;
+					const f = await api.call(`/api/runs/${runId}/items/${fieldItem.id}`, { json: { field: 'checklist-started-at', value } });
+					if (f.status === 200) fieldValue = value;
+					else refused = f;
 				}
 			}
 			expect(refused, 'a write is refused once the disk is full').toBeDefined();
 			expect(refused!.status).toBe(507);
 			expect(refused!.body.error).toMatch(/the disk is full\. Nothing already stored was lost/);
-			expect(accepted).toBeGreaterThanOrEqual(0);
+			expect(acknowledged.size, 'some writes were acknowledged before the disk filled').toBeGreaterThan(0);
+			const after = (await api.call(`/api/runs/${runId}`)).body;
+			const ticks = new Map<string, boolean>(after.ticks.map((t: any) => [t.itemId, t.checked]));
+			for (const [itemId, checked] of acknowledged) expect(ticks.get(itemId), `acknowledged tick of ${itemId}`).toBe(checked);
+			if (fieldValue !== null) expect(after.fields.find((f: any) => f.name === 'checklist-started-at')?.value).toBe(fieldValue);
 			expect((await api.call('/api/health')).status).toBe(200);
 			expect((await api.call(`/api/runs/${runId}`)).body.run.id).toBe(runId);
 			expect(server.process.exitCode).toBeNull();

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FrozenRunError, NotFoundError, Store, StoreUnavailableError } from '../../src/store/store.ts';
+import { FrozenRunError, NotFoundError, Store, StoreUnavailableError, StoreWriteError, writeFailure } from '../../src/store/store.ts';
 import type { CheckResult } from '../../src/checks/runner.ts';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'handbook-store-'));
@@ -96,14 +96,20 @@ describe('Store', () => {
 		writeFileSync(join(dir, 'not-a-dir'), '');
 		expect(() => new Store(join(dir, 'not-a-dir', 'data'))).toThrow(StoreUnavailableError);
 		expect(() => new Store(join(dir, 'not-a-dir', 'data'))).toThrow(/the data directory .*not-a-dir\/data cannot be used: .*\(set HANDBOOK_DATA_DIR to a writable directory\)/);
-		if (process.getuid?.() !== 0) {
-			chmodSync(dir, 0o500);
-			try {
-				expect(() => new Store(join(dir, 'data'))).toThrow(StoreUnavailableError);
-			} finally {
-				chmodSync(dir, 0o700);
-			}
-		}
+	});
+
+	it('maps the write failures SQLite reports to a reason, with a message that says nothing stored was lost', () => {
+		// Extended result codes carry the primary code in their low byte (SQLITE_IOERR_WRITE = 778).
+		expect(writeFailure({ errcode: 13 })).toBe('full');
+		expect(writeFailure({ errcode: 8 })).toBe('read-only');
+		expect(writeFailure({ errcode: 8 | (1 << 8) })).toBe('read-only');
+		expect(writeFailure({ errcode: 778 })).toBe('io');
+		expect(writeFailure({ errcode: 19 })).toBeNull();
+		expect(writeFailure(new Error('not from SQLite'))).toBeNull();
+		const full = new StoreWriteError('/data/handbook.db', 'full');
+		expect(full.reason).toBe('full');
+		expect(full.message).toBe('cannot write to /data/handbook.db: the disk is full. Nothing already stored was lost; free space or fix the data directory, then try again.');
+		expect(new StoreWriteError('/d', 'read-only').message).toMatch(/it has become read-only/);
 	});
 
 	it('keeps sessions as hashes and expires them', () => {
