@@ -21,7 +21,12 @@ const plain = process.env.HANDBOOK_BUILD_PLAIN === '1';
 
 // Docs pages are prerendered (output 'static'); src/pages/api/* opt out with `prerender = false`
 // and are served on demand by the Node adapter from dist/server/entry.mjs.
+// Starlight's custom properties for the wall display, which has no Starlight layout: resolved
+// from the installed package (not exported, and not at a fixed relative path in a copied site).
+const starlightProps = fileURLToPath(new URL('./style/props.css', import.meta.resolve('@astrojs/starlight')));
+
 export default defineConfig({
+	vite: { resolve: { alias: [{ find: /^~starlight-props\.css/, replacement: starlightProps }] } },
 	site: HANDBOOK_SITE,
 	// staticHeaders: the prerendered pages' Content-Security-Policy (below) is sent as a response
 	// header by the adapter's static handler (a <meta> policy cannot carry frame-ancestors).

@@ -96,12 +96,23 @@ const htmlComment = /<!--[\s\S]*?-->/g;
  * Markdown: neither is shown). Other MDX expressions keep their source in braces (`{count}`), so
  * an item that shows a computed value still reads as written.
  */
-export function plainText(node: Nodes): string {
-	if (isJsx(node)) return '';
+export function plainText(node: Nodes, inline?: InlineText): string {
+	if (isJsx(node)) return (inline && node.type === 'mdxJsxTextElement' && node.name ? inline(node.name, attributesOf(node)) : null) ?? '';
 	if (node.type === 'mdxTextExpression' || node.type === 'mdxFlowExpression') return commentOnly.test(node.value) ? '' : `{${node.value}}`;
 	if (node.type === 'html') return node.value.replace(htmlComment, '');
-	if ('children' in node) return (node.children as Nodes[]).map(plainText).join('');
+	if ('children' in node) return (node.children as Nodes[]).map((c) => plainText(c, inline)).join('');
 	return toString(node);
+}
+
+/**
+ * The text an inline component shows where the page states a value (`<Threshold check=… />` →
+ * "60%"), or null to leave it out. Given by whoever knows the config (the site, the server);
+ * ids never depend on it, so a changed threshold keeps every item's id.
+ */
+export type InlineText = (name: string, attributes: Record<string, string>) => string | null;
+
+function attributesOf(node: JsxNode): Record<string, string> {
+	return Object.fromEntries(node.attributes.flatMap((a) => (a.type === 'mdxJsxAttribute' && a.name ? [[a.name, typeof a.value === 'string' ? a.value : 'true']] : [])));
 }
 
 function slugify(text: string): string {
@@ -152,6 +163,8 @@ interface Found {
 	node: ListItem;
 	parent: number | null;
 	explicit: string | null;
+	/** The text as the page shows it (inline values filled in); `item.text` is what ids derive from. */
+	shown: string;
 }
 
 /**
@@ -166,7 +179,7 @@ interface Found {
  * @example
  * collectItems(parsePage('- [ ] Key valid <Check id="k" />\n', 'p.mdx').tree, 'p.mdx').items[0].id // → 'k'
  */
-export function collectItems(tree: Root, file: string): CollectedItems {
+export function collectItems(tree: Root, file: string, inline?: InlineText): CollectedItems {
 	const found: Found[] = [];
 	const looseFields: FieldSpec[] = [];
 	const headings: Array<{ depth: number; text: string }> = [];
@@ -196,6 +209,7 @@ export function collectItems(tree: Root, file: string): CollectedItems {
 		// The item's own content: everything but nested lists (those are items of their own).
 		for (const child of item.children) collectJsx(child, jsx, true);
 		const text = (paragraph ? plainText(paragraph) : '').replace(/\s+/g, ' ').trim();
+		const shown = inline && paragraph ? plainText(paragraph, inline).replace(/\s+/g, ' ').trim() : text;
 		const at = { line: item.position?.start.line ?? 0, column: item.position?.start.column ?? 0 };
 		const index = found.length;
 		found.push({
@@ -203,6 +217,7 @@ export function collectItems(tree: Root, file: string): CollectedItems {
 			node: item,
 			parent,
 			explicit: explicitId(paragraph),
+			shown,
 		});
 		visitNested(item.children, depth + 1, index);
 	}
@@ -271,7 +286,7 @@ function assignIds(found: readonly Found[], looseFields: FieldSpec[]): Collected
 			collisions.push({ base, id, line: f.item.line, column: f.item.column, firstLine: seen.line, source });
 		}
 		nodes.set(id, f.node);
-		items.push({ ...f.item, id, parentId: f.parent === null ? null : items[f.parent]!.id });
+		items.push({ ...f.item, text: f.shown, id, parentId: f.parent === null ? null : items[f.parent]!.id });
 	}
 	// Re-order the keys as ChecklistItem declares them (JSON output reads in that order).
 	return {
@@ -290,18 +305,18 @@ function assignIds(found: readonly Found[], looseFields: FieldSpec[]): Collected
  * extractChecklist('## Access\n- [ ] Key valid <Check id="litellm-key-expiry" />\n', 'p.mdx').items[0]
  * // → { headingPath: ['Access'], text: 'Key valid', id: 'litellm-key-expiry', checkId: 'litellm-key-expiry', … }
  */
-export function extractChecklist(source: string, file: string): Checklist {
-	return extractFromParsed(parsePage(source, file), source);
+export function extractChecklist(source: string, file: string, inline?: InlineText): Checklist {
+	return extractFromParsed(parsePage(source, file), source, inline);
 }
 
 /**
  * `extractChecklist` over a page already parsed with `parsePage` (the lint parses each page once
  * and reads both the tree and the items). `source` is the page text the revision is hashed from.
  */
-export function extractFromParsed(page: ParsedPage, source: string): Checklist {
+export function extractFromParsed(page: ParsedPage, source: string, inline?: InlineText): Checklist {
 	const { tree, frontmatter, file } = page;
 	const checklistMeta = (frontmatter.checklist ?? null) as { id?: unknown; phase?: unknown } | null;
-	const { items, looseFields, collisions } = collectItems(tree, file);
+	const { items, looseFields, collisions } = collectItems(tree, file, inline);
 	return {
 		file,
 		title: typeof frontmatter.title === 'string' ? frontmatter.title : null,

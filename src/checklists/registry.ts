@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { extractChecklist, type Checklist } from './extract.ts';
+import { extractChecklist, type Checklist, type InlineText } from './extract.ts';
 
 /** The docs directory: src/content/docs under the project directory. */
 export function docsDir(root = process.cwd()): string {
@@ -35,9 +35,12 @@ export interface ChecklistPage extends Checklist {
 export class ChecklistRegistry {
 	readonly dir: string;
 	#cache = new Map<string, { mtimeMs: number; checklist: Checklist }>();
+	#inline: InlineText | undefined;
 
-	constructor(dir = docsDir()) {
+	/** `inline`: the text of inline value components (`<Threshold>`) in item texts, see `extractChecklist`. */
+	constructor(dir = docsDir(), inline?: InlineText) {
 		this.dir = dir;
+		this.#inline = inline;
 	}
 
 	/** Every page's extracted checklist (pages without task items included), by file. */
@@ -46,7 +49,7 @@ export class ChecklistRegistry {
 			const mtimeMs = statSync(file).mtimeMs;
 			const hit = this.#cache.get(file);
 			if (hit && hit.mtimeMs === mtimeMs) return hit.checklist;
-			const checklist = extractChecklist(readFileSync(file, 'utf8'), file);
+			const checklist = extractChecklist(readFileSync(file, 'utf8'), file, this.#inline);
 			this.#cache.set(file, { mtimeMs, checklist });
 			return checklist;
 		});

@@ -106,3 +106,23 @@ export function formatThreshold(t: Pick<Threshold, 'op' | 'value' | 'unit'>, opt
 	const amount = t.unit === null ? String(t.value) : t.unit === '%' ? `${t.value}%` : `${t.value} ${t.unit}`;
 	return options.phrase ? `${phrases[t.op]} ${amount}` : amount;
 }
+
+/**
+ * The text a `<Threshold>` shows, for item texts read from a page's source (boards, blockers, the
+ * CLI): the same value the component renders, from the same rules. Other components show nothing.
+ *
+ * @example
+ * thresholdText(config.checks)('Threshold', { check: 'node-ephemeral-storage', status: 'fail' }) // → '60%'
+ */
+export function thresholdText(checks: Iterable<ThresholdSource>): (name: string, attributes: Record<string, string>) => string | null {
+	const byId = new Map([...checks].map((c) => [c.id, c]));
+	return (name, a) => {
+		const source = name === 'Threshold' && a.check ? byId.get(a.check) : undefined;
+		if (!source) return null;
+		try {
+			return formatThreshold(thresholdOf(source, (a.status ?? 'fail') as Status, a.variable), { phrase: a.phrase === 'true' });
+		} catch {
+			return null;
+		}
+	};
+}

@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import { ChecklistRegistry, docsDir } from '../checklists/registry.ts';
 import { kinds } from '../checks/kinds/index.ts';
 import { loadConfig } from '../checks/load-config.ts';
+import { thresholdText } from '../checks/thresholds.ts';
 import { finishText } from '../checks/redact.ts';
 import { Engine, type EngineOptions } from '../checks/runner.ts';
 import { dataDir, Store } from '../store/store.ts';
@@ -40,7 +41,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
 	const handbook = await loadConfig(kinds, options.configFile);
 	const engine = new Engine(handbook, options);
 	const store = new Store(dataDir(options.dataDir), { now: options.now });
-	const service = new RunService(engine, store, new ChecklistRegistry(options.docsDir ?? docsDir()), { scenariosDir: options.scenariosDir, now: options.now });
+	const service = new RunService(engine, store, new ChecklistRegistry(options.docsDir ?? docsDir(), thresholdText(handbook.checks.values())), { scenariosDir: options.scenariosDir, now: options.now });
 	const events = new EventHub(store, service);
 	service.events = events;
 	const auth = new Auth(store);

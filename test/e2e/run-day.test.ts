@@ -185,18 +185,18 @@ describe('run all on the server', () => {
 		await p.locator('[data-ref=run-all]').click();
 		// Focus goes to the progress it started, not to <body>.
 		await expect.poll(() => p.evaluate(() => document.activeElement?.getAttribute('data-ref')), patience).toBe('summary');
-		await expect.poll(() => text(p, '[data-ref=run-all]'), patience).toMatch(/^Running \d+ \/ 22…$/);
+		await expect.poll(() => text(p, '[data-ref=run-all]'), patience).toMatch(/^Running \d+ \/ 23…$/);
 		await p.reload();
 		await expect.poll(() => text(p, '[data-ref=who]'), patience).not.toBe('');
 		// The slow checks are still under way after the reload: the button shows the job, not a new one.
-		expect(await text(p, '[data-ref=run-all]')).toMatch(/^Running \d+ \/ 22…$/);
+		expect(await text(p, '[data-ref=run-all]')).toMatch(/^Running \d+ \/ 23…$/);
 		expect(await p.locator('[data-ref=run-all]').isDisabled()).toBe(true);
 		// A second click from another page joins it too.
 		expect((await api(`/api/runs/${run.id}/run-all`, {})).body.joined).toBe(true);
-		await expect.poll(() => text(p, '[data-ref=run-all]'), patience).toBe('Run all checks (22)');
+		await expect.poll(() => text(p, '[data-ref=run-all]'), patience).toBe('Run all checks (23)');
 		const view = (await api(`/api/runs/${run.id}`)).body;
 		expect(view.results.filter((r: { state: string }) => r.state !== 'done').map((r: { checkId: string; state: string }) => `${r.checkId} ${r.state}`)).toEqual([]);
-		expect(view.runAll).toMatchObject({ state: 'finished', done: 22 });
+		expect(view.runAll).toMatchObject({ state: 'finished', done: 23 });
 		expect(view.progress.counts.notRun).toBe(0);
 		const states = () => p.locator('hb-item[data-check-id] .hb-status').allInnerTexts();
 		await expect.poll(async () => (await states()).filter((s) => s !== 'pass' && s !== 'skipped'), patience).toEqual([]);
@@ -212,7 +212,8 @@ describe('statuses on the page', () => {
 		await waitForJob(run.id);
 		const colours: Record<string, string[]> = {};
 		for (const scheme of ['light', 'dark'] as const) {
-			const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
+			// A facilitator reads the reasons (anonymous readers see statuses only).
+			const context = await facilitator('Dee', { width: 1280, height: 900 }, scheme);
 			const p = await context.newPage();
 			await open(p, `/checklists/workshop-day/?run=${run.id}`);
 			const badge = (id: string) => p.locator(`#item-${id} .hb-status`);
@@ -334,7 +335,7 @@ describe('the run bar', () => {
 			expect(await p.locator('[data-ref=fill]').evaluate((el) => el.getBoundingClientRect().width)).toBe(0);
 			expect(await p.locator('[data-ref=bar]').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgba(0, 0, 0, 0)');
 			expect(await p.locator('[data-ref=how]').isVisible()).toBe(true);
-			expect(await p.locator('[data-ref=how] a').getAttribute('href')).toBe('/#facilitators');
+			expect(await p.locator('[data-ref=how] a').getAttribute('href')).toBe('/#facilitators-how-to-sign-in');
 			expect(await text(p, '[data-ref=tally]')).toMatch(/^21 checks not run\n?.*26 items open\n?.*1 skipped: not defined for local$/s);
 			await p.locator('hb-run').screenshot({ path: join(testOutput, `run-bar-${viewport.width}.png`) });
 			await context.close();

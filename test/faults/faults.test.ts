@@ -155,6 +155,13 @@ describe('faults of the target and the disk', () => {
 			const runId = (await api.call('/api/runs', { json: { checklist: 'pre-workshop' } })).body.run.id;
 			const items = (await api.call(`/api/runs/${runId}`)).body.progress.items.filter((i: any) => i.checkId === null && i.text);
 			const fieldItem = (await api.call(`/api/runs/${runId}`)).body.progress.items.find((i: any) => i.reason?.startsWith('not recorded'));
+			// What the server acknowledged, last write wins: every one must read back after the refusal.
+			const acknowledged = new Map<string, boolean>();
+			for (let i = 0; i < 10; i++) {
+				const item = items[i % items.length];
+				expect((await api.call(`/api/runs/${runId}/items/${item.id}`, { json: { checked: true } })).status).toBe(200);
+				acknowledged.set(item.id, true);
+			}
 			// Fill the disk beside the database, then keep writing through the API.
 			writeFileSync(join(mnt, 'ballast'), Buffer.alloc(0));
 			try {
@@ -163,8 +170,6 @@ describe('faults of the target and the disk', () => {
 				// dd stops when the disk is full: that is the point.
 			}
 			let refused: { status: number; body: any } | undefined;
-			// What the server acknowledged, last write wins: every one must read back after the refusal.
-			const acknowledged = new Map<string, boolean>();
 			let fieldValue: string | null = null;
 			for (let i = 0; i < 200 && !refused; i++) {
 				const item = items[i % items.length];
@@ -181,7 +186,6 @@ describe('faults of the target and the disk', () => {
 			expect(refused, 'a write is refused once the disk is full').toBeDefined();
 			expect(refused!.status).toBe(507);
 			expect(refused!.body.error).toMatch(/the disk is full\. Nothing already stored was lost/);
-			expect(acknowledged.size, 'some writes were acknowledged before the disk filled').toBeGreaterThan(0);
 			const after = (await api.call(`/api/runs/${runId}`)).body;
 			const ticks = new Map<string, boolean>(after.ticks.map((t: any) => [t.itemId, t.checked]));
 			for (const [itemId, checked] of acknowledged) expect(ticks.get(itemId), `acknowledged tick of ${itemId}`).toBe(checked);

@@ -57,7 +57,7 @@ describe('a signed-off run is frozen', () => {
 		const api = apiClient(server.url);
 		await api.signIn(token, 'Alice');
 		const runId = (await api.call('/api/runs', { json: { checklist: 'pre-workshop' } })).body.run.id;
-		expect((await api.call(`/api/runs/${runId}/decision`, { json: { decision: 'go' } })).status).toBe(200);
+		expect((await api.call(`/api/runs/${runId}/decision`, { json: { decision: 'go', note: 'go for the freeze test: the blockers are not what it is about' } })).status).toBe(200);
 		const check = api.call(`/api/runs/${runId}/checks/smoke-workspace`, { method: 'POST' });
 		for (let i = 0; i < 200 && held === 0; i++) await new Promise((r) => setTimeout(r, 25));
 		expect(held, 'the check reached the slow upstream').toBe(1);
