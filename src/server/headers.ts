@@ -67,10 +67,23 @@ export function secureEveryResponse(server: Server, htmlPolicy = nothingPolicy, 
 			for (const [name, value] of Object.entries(this.getHeaders())) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : String(value));
 			const given = rest.find((r): r is OutgoingHttpHeaders | string[] => typeof r === 'object' && r !== null);
 			if (given && !Array.isArray(given)) for (const [name, value] of Object.entries(given)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : String(value));
+			// A flat [name, value, …] list (how the adapter passes a rendered page's headers).
+			if (Array.isArray(given) && typeof given[0] === 'string') for (let i = 0; i + 1 < given.length; i += 2) headers.set(given[i]!, given[i + 1]!);
+			/** Sets the policy, also where writeHead's own headers would override it. */
+			const setPolicy = (value: string) => {
+				headers.set('content-security-policy', value);
+				this.setHeader('content-security-policy', value);
+				if (Array.isArray(given)) {
+					for (let i = 0; i + 1 < given.length; i += 2) if (String(given[i]).toLowerCase() === 'content-security-policy') given[i + 1] = value;
+				} else if (given) for (const key of Object.keys(given)) if (key.toLowerCase() === 'content-security-policy') given[key] = value;
+			};
 			// The adapter picks a page's policy by substring ("/" finds "/404"'s): use the site-wide one.
-			if (pagePolicies.has(headers.get('content-security-policy') ?? '')) {
-				headers.set('content-security-policy', htmlPolicy);
-				this.setHeader('content-security-policy', htmlPolicy);
+			const own = headers.get('content-security-policy');
+			if (pagePolicies.has(own ?? '')) setPolicy(htmlPolicy);
+			else if (own && own !== htmlPolicy && /^text\/html/.test(headers.get('content-type') ?? '')) {
+				// A page rendered on demand (the rehearsal report): Astro's policy for it has the hashes
+				// of its bundled scripts, not of the inline ones every page carries (theme, search).
+				setPolicy(mergePolicies([own, htmlPolicy]));
 			}
 			const before = new Set(headers.keys());
 			const pathname = (req.url ?? '/').split('?')[0]!;

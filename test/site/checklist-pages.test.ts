@@ -16,7 +16,7 @@ const liveSlugs = slugs.filter((s) => {
 	const fm = extractChecklist(sourceOf(s).source, sourceOf(s).file).frontmatter as { checklist?: unknown; runbook?: unknown };
 	return Boolean(fm.checklist || fm.runbook);
 });
-const ourScripts = /ChecklistItem|RunBar|SelfChecks|run-store|format\./;
+const ourScripts = /ChecklistItem|RunBar|RunDecision|RunSession|run-element|WatchBoard|SelfChecks|run-store|format\./;
 
 /** The script URLs and inline module scripts of a built page. */
 function scripts(html: string): { src: string[]; inline: string[] } {
