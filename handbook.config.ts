@@ -227,9 +227,9 @@ export default defineConfig({
 			timeoutMs: 20_000,
 			runbook: `${rb.restart}#mitigation`,
 			outcomes: [
-				{ status: 'fail', when: 'maxUsedPercent >= 60', message: 'at or above 60%: {over60} (fullest {maxNode} at {maxUsedPercent}%)' },
-				{ status: 'warn', when: 'maxUsedPercent >= 50', message: 'at or above 50%: {over50} (fullest {maxNode} at {maxUsedPercent}%)' },
-				{ status: 'pass', message: '{nodes} nodes, fullest {maxNode} at {maxUsedPercent}%' },
+				{ status: 'fail', when: 'maxUsedPercent >= 60', message: 'at or above {$threshold}%: {nodes[percent >= $threshold].name} (fullest {maxNode} at {maxUsedPercent}%)' },
+				{ status: 'warn', when: 'maxUsedPercent >= 50', message: 'at or above {$threshold}%: {nodes[percent >= $threshold].name} (fullest {maxNode} at {maxUsedPercent}%)' },
+				{ status: 'pass', message: '{nodeCount} nodes, fullest {maxNode} at {maxUsedPercent}%' },
 			],
 		},
 		{

@@ -37,6 +37,18 @@ function unitOf(source: ThresholdSource, variable: string): string | null {
 	return null;
 }
 
+/**
+ * Every comparison of an observed value with a fixed number in a parsed condition, in order.
+ *
+ * @example
+ * comparisonsIn(parseExpression('maxUsedPercent >= 60')) // → [{ variable: 'maxUsedPercent', op: '>=', value: 60 }]
+ */
+export function comparisonsIn(expr: Expr): Array<{ variable: string; op: Op; value: number }> {
+	const out: Array<{ variable: string; op: Op; value: number }> = [];
+	compares(expr, out);
+	return out;
+}
+
 function compares(expr: Expr, out: Array<{ variable: string; op: Op; value: number }>): void {
 	switch (expr.type) {
 		case 'not':
@@ -71,9 +83,7 @@ export function thresholdsOf(source: ThresholdSource): Threshold[] {
 	const out: Threshold[] = [];
 	source.outcomes.forEach((rule, index) => {
 		if (!rule.when) return;
-		const found: Array<{ variable: string; op: Op; value: number }> = [];
-		compares(parseExpression(rule.when), found);
-		for (const f of found) out.push({ ...f, status: rule.status, unit: unitOf(source, f.variable), rule: index });
+		for (const f of comparisonsIn(parseExpression(rule.when))) out.push({ ...f, status: rule.status, unit: unitOf(source, f.variable), rule: index });
 	});
 	return out;
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
 import type { App } from '../server/app.ts';
+import { catalogue } from '../checks/catalogue.ts';
 import type { CheckResult } from '../checks/runner.ts';
 import { checklistEnvironment, RequestError } from '../server/runs.ts';
 import { runAllConcurrency } from '../server/run-all.ts';
@@ -24,7 +25,7 @@ function actor(): string {
 export function checksList(app: App, argv: string[], out: (s: string) => void): number {
 	const { values } = parseArgs({ args: argv, options: { format: { type: 'string', default: 'text' }, env: { type: 'string' } }, allowPositionals: false });
 	const env = app.engine.environment(values.env);
-	const checks = [...app.engine.handbook.checks.values()].filter((c) => app.engine.appliesTo(c, env));
+	const checks = catalogue(app.engine.handbook, env.id);
 	if (values.format === 'json') {
 		out(JSON.stringify(checks.map((c) => ({ id: c.id, title: c.title, kind: c.kind, access: c.access, perRegion: c.perRegion, runbook: c.runbook })), null, 2));
 		return 0;

@@ -38,6 +38,23 @@ export function age(iso: string | null | undefined, now: Date = new Date()): str
 	return `${Math.floor(s / 86_400)} d ago`;
 }
 
+/**
+ * When a check's latest results (one per region) last finished: the newest region's time, as
+ * the item and the board both show it; undefined while none has finished.
+ *
+ * @example
+ * newestFinish([{ finishedAt: '2026-12-01T10:00:00Z' }, { finishedAt: '2026-12-01T10:05:00Z' }]) // → '2026-12-01T10:05:00Z'
+ */
+export function newestFinish(results: ReadonlyArray<{ finishedAt?: string | null }>): string | undefined {
+	let newest: string | undefined;
+	let newestAt = -Infinity;
+	for (const r of results) {
+		const t = r.finishedAt ? Date.parse(r.finishedAt) : NaN;
+		if (!Number.isNaN(t) && t > newestAt) [newest, newestAt] = [r.finishedAt!, t];
+	}
+	return newest;
+}
+
 /** A date-time for people: the reader's locale and time zone. */
 export function when(iso: string | null | undefined): string {
 	const t = iso ? new Date(iso) : null;

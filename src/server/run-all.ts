@@ -56,10 +56,12 @@ export class RunAllJobs {
 	#store: Store;
 	#jobs = new Map<string, Job>();
 	#notify: (runId: string) => void;
+	#now: () => Date;
 
-	constructor(store: Store, notify: (runId: string) => void) {
+	constructor(store: Store, notify: (runId: string) => void, now: () => Date = () => new Date()) {
 		this.#store = store;
 		this.#notify = notify;
+		this.#now = now;
 	}
 
 	/**
@@ -80,7 +82,7 @@ export class RunAllJobs {
 				limit(async () => {
 					const results = await runCheck(id).catch((err: Error): CheckResult[] => {
 						// The run was signed off or the store refused the write: the job goes on with the others.
-						const at = new Date().toISOString();
+						const at = this.#now().toISOString();
 						return [{ checkId: id, environment: '', region: null, status: 'error', message: err.message, observed: {}, durationMs: 0, startedAt: at, finishedAt: at }];
 					});
 					state.done++;
@@ -93,7 +95,7 @@ export class RunAllJobs {
 			try {
 				state.finishedAt = this.#store.recordEvent({ actor, action: 'run-all.finish', runId, target: String(checks.length), detail: { start: start.id } }).at;
 			} catch {
-				state.finishedAt = new Date().toISOString();
+				state.finishedAt = this.#now().toISOString();
 			}
 			this.#notify(runId);
 			return new Map(pairs);

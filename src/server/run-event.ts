@@ -34,3 +34,9 @@ export const runEventNames = [
 	'run-all.finish',
 	'run-all.interrupted',
 ] as const;
+
+/**
+ * The event a reader far behind gets instead of the entries it missed: its data is the run's
+ * whole current view (RunView), its id the view's revision.
+ */
+export const runSnapshotEvent = 'run.snapshot';

@@ -1,6 +1,7 @@
 import { computeProgress, type Progress } from '../checklists/progress.ts';
 import { afterActionReport, scriptedOutcome, type RehearsalEvent } from '../checklists/rehearsal.ts';
-import { loadScenarios, type Scenario } from '../checklists/scenario.ts';
+import type { Scenario } from '../checklists/scenario.ts';
+import { ScenarioFiles } from '../checklists/scenario-files.ts';
 import type { ChecklistPage, ChecklistRegistry } from '../checklists/registry.ts';
 import type { CheckResult, Engine, ProbeOverride } from '../checks/runner.ts';
 import type { AuditEntry, RunRecord, Store } from '../store/store.ts';
@@ -70,6 +71,7 @@ export class RunService {
 	events: EventHub | null = null;
 	readonly scenariosDir: string;
 	readonly jobs: RunAllJobs;
+	#scenarios: ScenarioFiles;
 	#now: () => Date;
 	/** Result rows this process is probing right now: what a shutdown waits for. */
 	#probing = new Set<number>();
@@ -80,14 +82,15 @@ export class RunService {
 		this.checklists = checklists;
 		this.scenariosDir = options.scenariosDir ?? 'src/content/scenarios';
 		this.#now = options.now ?? (() => new Date());
-		this.jobs = new RunAllJobs(store, (runId) => this.events?.notify(runId));
+		this.#scenarios = new ScenarioFiles(this.scenariosDir);
+		this.jobs = new RunAllJobs(store, (runId) => this.events?.notify(runId), this.#now);
 	}
 
-	/** The rehearsal scenarios (src/content/scenarios), read when asked so edits apply at once. */
+	/** The rehearsal scenarios (src/content/scenarios): a file changed on disk applies at once. */
 	scenario(id: string): Scenario {
-		const found = loadScenarios(this.scenariosDir).find((f) => f.scenario.id === id);
+		const found = this.#scenarios.find(id);
 		if (!found) throw new RequestError(404, `unknown scenario "${id}"`);
-		return found.scenario;
+		return found;
 	}
 
 	/**
@@ -245,7 +248,9 @@ export class RunService {
 		const env = this.engine.environment(environment);
 		// Fifty open pages pressing Run within the cache window: the run already holds this very
 		// result, so answer it without writing (or announcing) the same thing again.
-		const cached = this.overrideFor(runId) ? null : this.engine.cached(checkId, environment);
+		// A rehearsal's scripted answers, looked up once for the whole call.
+		const override = this.overrideFor(runId);
+		const cached = override ? null : this.engine.cached(checkId, environment);
 		if (cached && runId) {
 			const stored = this.store.checkResults(runId, checkId).filter((r) => r.state === 'done');
 			if (cached.every((c) => stored.some((s) => s.region === c.region && s.finishedAt === c.finishedAt))) return cached;
@@ -257,9 +262,9 @@ export class RunService {
 			this.events?.notify(runId);
 			let results: CheckResult[];
 			try {
-				results = await this.engine.run(checkId, environment, { override: this.overrideFor(runId) });
+				results = await this.engine.run(checkId, environment, { override });
 			} catch (err) {
-				const at = new Date().toISOString();
+				const at = this.#now().toISOString();
 				results = regions.map((region) => ({ checkId, environment, region, status: 'error' as const, message: (err as Error).message, observed: {}, durationMs: 0, startedAt: at, finishedAt: at }));
 			}
 			results.forEach((result, i) => this.store.finishCheck(rowIds[i]!, result, actor));

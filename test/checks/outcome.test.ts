@@ -68,4 +68,28 @@ describe('outcomes', () => {
 	it('renders lists, objects and absent values readably', () => {
 		expect(renderMessage('{a} | {b} | {c} | {d.e}', { a: ['x', 'y'], b: { london: 'sha256:ab' }, c: null, d: { e: 2 } })).toBe('x, y | london: sha256:ab | none | 2');
 	});
+
+	it('filters a list by a condition and shows one field of each kept item', () => {
+		const nodes = [{ name: 'a', percent: 71 }, { name: 'b', percent: 58 }, { name: 'c', percent: 12 }];
+		expect(renderMessage('{nodes[percent >= 50].name}', { nodes })).toBe('a, b');
+		expect(renderMessage('{nodes[percent >= 90].name}', { nodes })).toBe('none');
+		expect(renderMessage('{nodes[percent < 20]}', { nodes })).toBe('name: c, percent: 12');
+		expect(renderMessage('{missing[percent >= 50].name}', { nodes })).toBe('none');
+	});
+
+	it("gives a message its rule's threshold as $threshold", () => {
+		const nodes = [{ name: 'a', percent: 71 }, { name: 'b', percent: 58 }, { name: 'c', percent: 12 }];
+		const compiled = compileRules([
+			{ status: 'fail', when: 'max >= 70', message: 'over {$threshold}%: {nodes[percent >= $threshold].name}' },
+			{ status: 'warn', when: 'max >= 10', message: 'over {$threshold}%: {nodes[percent >= $threshold].name}' },
+			{ status: 'pass', message: 'fine' },
+		]);
+		expect(compiled.map((r) => r.threshold)).toEqual([70, 10, undefined]);
+		expect(evaluateOutcome(compiled, { max: 71, nodes })).toEqual({ status: 'fail', message: 'over 70%: a' });
+		expect(evaluateOutcome(compiled, { max: 58, nodes: nodes.slice(1) })).toEqual({ status: 'warn', message: 'over 10%: b, c' });
+	});
+
+	it('refuses $threshold in a rule comparing with several numbers', () => {
+		expect(() => compileRules([{ status: 'fail', when: 'a > 1 or b > 2', message: '{$threshold}' }])).toThrow('uses $threshold, but the rule\'s condition compares with several numbers (1, 2)');
+	});
 });

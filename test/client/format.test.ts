@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { age, isRed, observedText, stateIcon, stateLabel } from '../../src/client/format.ts';
+import { age, isRed, newestFinish, observedText, stateIcon, stateLabel } from '../../src/client/format.ts';
 
 describe('format', () => {
 	it('words and icons every state from the server’s table', () => {
@@ -30,5 +30,14 @@ describe('format', () => {
 		expect(observedText(long)).toBe(long);
 		expect(observedText({ a: 1 })).toBe('{"a":1}');
 		expect(observedText(64.2)).toBe('64.2');
+	});
+
+	it("takes a check's newest region result as its age, whatever the order of the regions", () => {
+		const results = [{ finishedAt: '2026-12-01T10:05:00Z' }, { finishedAt: '2026-12-01T09:00:00Z' }, { finishedAt: null }, { finishedAt: '2026-12-01T10:01:00Z' }];
+		expect(newestFinish(results)).toBe('2026-12-01T10:05:00Z');
+		expect(newestFinish([...results].reverse())).toBe('2026-12-01T10:05:00Z');
+		expect(age(newestFinish(results), new Date('2026-12-01T10:08:00Z'))).toBe('3 min ago');
+		expect(newestFinish([{ finishedAt: null }])).toBeUndefined();
+		expect(newestFinish([])).toBeUndefined();
 	});
 });

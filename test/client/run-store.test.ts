@@ -30,12 +30,23 @@ class FakeSource {
 }
 
 const storage = new Map<string, string>();
+/** Set to make every storage access throw, as a browser with storage turned off does. */
+let storageOff = false;
+const guardedStorage = <T>(fn: () => T): T => {
+	if (storageOff) throw new DOMException('The operation is insecure.', 'SecurityError');
+	return fn();
+};
 Object.assign(globalThis, {
 	EventSource: FakeSource,
-	localStorage: { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v), removeItem: (k: string) => void storage.delete(k) },
+	localStorage: {
+		getItem: (k: string) => guardedStorage(() => storage.get(k) ?? null),
+		setItem: (k: string, v: string) => guardedStorage(() => void storage.set(k, v)),
+		removeItem: (k: string) => guardedStorage(() => void storage.delete(k)),
+	},
 	history: { state: null, replaceState: () => {} },
-	document: { visibilityState: 'visible', addEventListener: () => {}, querySelector: () => null },
+	document: { visibilityState: 'visible', addEventListener: () => {}, removeEventListener: () => {}, querySelector: () => null },
 	location: new URL('http://handbook.test/checklists/launch/'),
+	CSS: { escape: (s: string) => s },
 	fetch: async (url: string, init?: RequestInit) => {
 		const path = String(url);
 		requests.push({ url: path, body: init?.body ? JSON.parse(String(init.body)) : undefined });
@@ -64,6 +75,7 @@ beforeEach(() => {
 	requests = [];
 	sources = [];
 	storage.clear();
+	storageOff = false;
 	answers = new Map<string, Answer | ((init?: RequestInit) => Answer)>([
 		['GET /api/session', { body: { facilitator: true, name: 'ana' } }],
 		['GET /api/checks', { body: { defaultEnvironment: 'local', environments: [{ id: 'local', title: 'Local' }, { id: 'content-pipeline', title: 'Pipeline' }], checks: [] } }],
@@ -155,6 +167,89 @@ describe('RunStore', () => {
 			answers.set('GET /api/runs/run2', { body: view({ run: newer }) });
 			await s.selectRun('run2');
 			expect(s.newerRun).toBeNull();
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
+	it('applies a run.snapshot from the stream as the whole view, without reading the run again', async () => {
+		const s = await started();
+		const source = sources.at(-1)!;
+		expect(source.url).toBe('/api/runs/run1/events?after=10');
+		const reads = () => requests.filter((r) => r.url === '/api/runs/run1').length;
+		const before = reads();
+		const snapshot = view({ revision: 40, progress: progress({ pipeline: 'warn', note: 'open' }), fields: [{ name: 'owner', value: 'bo', by: 'bo', at: '2026-11-29T09:30:00Z' }] });
+		let changes = 0;
+		s.addEventListener('change', () => changes++);
+		source.emit('run.snapshot', 40, snapshot);
+		expect(s.state('pipeline')).toBe('warn');
+		expect(s.view!.revision).toBe(40);
+		expect(changes).toBe(1);
+		// A save after the snapshot replaces the value the snapshot showed.
+		answers.set('POST /api/runs/run1/items/note', { body: {} });
+		expect(await s.setField('note', 'owner', 'cy')).toBe(true);
+		expect(requests.find((r) => r.url.endsWith('/items/note'))!.body).toEqual({ field: 'owner', value: 'cy', expected: 'bo' });
+		// The snapshot itself caused no read of the run (the save's refresh is debounced and not yet due).
+		expect(reads()).toBe(before);
+		// A read answered before the snapshot's revision would step the page back: not shown.
+		await s.reload();
+		expect(s.state('pipeline')).toBe('warn');
+	});
+
+	it('ignores a snapshot older than the view it shows, or of another run', async () => {
+		const s = await started();
+		const source = sources.at(-1)!;
+		source.emit('check.result', 20, { actor: 'ana', target: 'pipeline', data: { results: [], progress: progress({ pipeline: 'fail', note: 'open' }), runAll: null } });
+		source.emit('run.snapshot', 5, view({ revision: 5, progress: progress({ pipeline: 'pass', note: 'open' }) }));
+		expect(s.state('pipeline')).toBe('fail');
+		source.emit('run.snapshot', 50, view({ run: { ...run, id: 'other' }, revision: 50, progress: progress({ pipeline: 'pass', note: 'open' }) }));
+		expect(s.state('pipeline')).toBe('fail');
+		expect(s.run!.id).toBe('run1');
+	});
+
+	it('works with storage turned off: nothing remembered, nothing thrown', async () => {
+		storageOff = true;
+		const s = await started();
+		expect(s.failure).toBeNull();
+		expect(s.environment).toBe('content-pipeline');
+		await s.selectEnvironment('local');
+		expect(s.environment).toBe('local');
+		storageOff = false;
+		expect(storage.has('handbook:environment')).toBe(false);
+	});
+
+	it('remembers a rehearsal run for the banner, and forgets it once signed off', async () => {
+		const rehearsal = { ...run, scenario: 'restart-loop' };
+		answers.set('GET /api/runs', { body: { runs: [rehearsal] } });
+		answers.set('GET /api/runs/run1', { body: view({ run: rehearsal }) });
+		const s = await started();
+		expect(JSON.parse(storage.get('handbook-rehearsal')!)).toMatchObject({ run: 'run1', scenario: 'restart-loop' });
+		sources.at(-1)!.emit('run.snapshot', 30, view({ run: { ...rehearsal, signedOffAt: '2026-11-29T10:00:00Z' }, revision: 30 }));
+		expect(s.frozen).toBe(true);
+		expect(storage.has('handbook-rehearsal')).toBe(false);
+	});
+
+	it('reconnects a refused stream after the last event it saw, and re-reads what it missed', async () => {
+		vi.useFakeTimers();
+		try {
+			const s = await started();
+			const first = sources.at(-1)!;
+			first.emit('item.tick', 14, { actor: 'bo', target: 'note', data: { tick: { itemId: 'note', checked: true, by: 'bo', at: '' }, runAll: null } });
+			first.readyState = FakeSource.CLOSED;
+			first.onerror!();
+			expect(s.connection).toBe('reconnecting');
+			await vi.advanceTimersByTimeAsync(1_000);
+			const second = sources.at(-1)!;
+			expect(second).not.toBe(first);
+			expect(second.url).toBe('/api/runs/run1/events?after=14');
+			const before = requests.length;
+			second.onopen!();
+			expect(s.connection).toBe('live');
+			await vi.advanceTimersByTimeAsync(10);
+			expect(requests.slice(before).some((r) => r.url === '/api/runs/run1')).toBe(true);
+			s.stop();
+			await vi.advanceTimersByTimeAsync(60_000);
+			expect(sources.at(-1)).toBe(second);
 		} finally {
 			vi.useRealTimers();
 		}

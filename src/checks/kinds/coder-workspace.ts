@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { ProbeError, type Kind } from '../types.ts';
-import { coderApi, coderError, organizationOf, parseBody, type CoderApi } from './coder.ts';
+import { coderApi, coderError, organizationOf, parseBody, type CoderApi } from './coder/api.ts';
 
 export const params = z.strictObject({
 	/** Template name, in the environment's organization (default organization when none is set). */

@@ -1,3 +1,4 @@
+import { catalogue, mayRun } from '../../checks/catalogue.ts';
 import { endpoint, facilitatorOf, json } from '../../server/http.ts';
 
 export const prerender = false;
@@ -8,18 +9,7 @@ export const prerender = false;
  */
 export const GET = endpoint((app, context) => {
 	const facilitator = facilitatorOf(app, context) !== null;
-	const checks = [...app.engine.handbook.checks.values()].map((c) => ({
-		id: c.id,
-		title: c.title,
-		kind: c.kind,
-		access: c.access,
-		perRegion: c.perRegion,
-		environments: [...app.engine.handbook.environments.values()].filter((e) => app.engine.appliesTo(c, e)).map((e) => e.id),
-		timeoutMs: c.timeoutMs,
-		maxAgeMinutes: c.maxAgeMinutes,
-		runbook: c.runbook,
-		canRun: facilitator || c.access === 'public',
-	}));
+	const checks = catalogue(app.engine.handbook).map((c) => ({ ...c, canRun: mayRun(c, { facilitator }) }));
 	const environments = [...app.engine.handbook.environments.values()].map((e) => ({ id: e.id, title: e.title, regions: e.regions.map((r) => ({ name: r.name, title: r.title })) }));
 	return json({ defaultEnvironment: app.engine.handbook.defaultEnvironment, environments, checks });
 });

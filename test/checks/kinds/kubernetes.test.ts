@@ -2,8 +2,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegionConfig } from '../../../src/checks/config.ts';
+import config from '../../../handbook.config.ts';
 import kubernetes, { quantity } from '../../../src/checks/kinds/kubernetes.ts';
-import { compileRules, evaluateOutcome } from '../../../src/checks/outcome.ts';
+import { compileRules, evaluateOutcome, type OutcomeRule } from '../../../src/checks/outcome.ts';
 import { ProbeError } from '../../../src/checks/types.ts';
 import { probeContext, probeError } from '../../support/probe-context.ts';
 import { createTestPki, type TestPki } from '../../support/targets/certs.ts';
@@ -331,15 +332,15 @@ describe('kubernetes kind, mode karpenter', () => {
 
 describe('kubernetes kind, mode node-storage', () => {
 	const rules = compileRules([
-		{ status: 'fail', when: 'maxUsedPercent >= 60', message: 'nodes at or above 60%: {over60} (max {maxUsedPercent}% on {maxNode})' },
-		{ status: 'warn', when: 'maxUsedPercent >= 50', message: 'nodes at or above 50%: {over50}' },
+		{ status: 'fail', when: 'maxUsedPercent >= 60', message: 'nodes at or above {$threshold}%: {nodes[percent >= $threshold].name} (max {maxUsedPercent}% on {maxNode})' },
+		{ status: 'warn', when: 'maxUsedPercent >= 50', message: 'nodes at or above {$threshold}%: {nodes[percent >= $threshold].name}' },
 		{ status: 'pass', message: 'max {maxUsedPercent}% on {maxNode}' },
 	]);
 
 	it('reads kubelet stats of the matching nodes (pass)', async () => {
 		reset('ctx-us-west-2');
 		const observed = await observe({ mode: 'node-storage', nodeSelector: 'role=a' });
-		expect(observed).toEqual({ context: 'ctx-us-west-2', maxUsedPercent: 42, maxNode: 'n-a', nodes: 1, over60: '', over50: '', usage: 'n-a=42%', unreadable: '' });
+		expect(observed).toEqual({ context: 'ctx-us-west-2', maxUsedPercent: 42, maxNode: 'n-a', nodeCount: 1, nodes: [{ name: 'n-a', percent: 42 }], usage: 'n-a=42%', unreadable: '' });
 		expect(evaluateOutcome(rules, observed)).toEqual({ status: 'pass', message: 'max 42% on n-a' });
 		// The raw request keeps the slash of stats/summary (connectGetNodeProxyWithPath would send %2F).
 		expect(api.requests.some((q) => q.path === '/api/v1/nodes/n-a/proxy/stats/summary' && q.authorization === `Bearer ${api.token}`)).toBe(true);
@@ -347,20 +348,38 @@ describe('kubernetes kind, mode node-storage', () => {
 
 	it('warns at 55% (warn)', async () => {
 		const observed = await observe({ mode: 'node-storage', nodeSelector: 'role!=c' });
-		expect(observed).toMatchObject({ maxUsedPercent: 55, maxNode: 'n-b', nodes: 2, over60: '', over50: 'n-b' });
-		expect(evaluateOutcome(rules, observed).status).toBe('warn');
+		expect(observed).toMatchObject({ maxUsedPercent: 55, maxNode: 'n-b', nodeCount: 2, nodes: [{ name: 'n-b', percent: 55 }, { name: 'n-a', percent: 42 }] });
+		expect(evaluateOutcome(rules, observed)).toEqual({ status: 'warn', message: 'nodes at or above 50%: n-b' });
 	});
 
 	it('names the node at 64% (fail)', async () => {
 		const observed = await observe({ mode: 'node-storage' });
-		expect(observed).toMatchObject({ maxUsedPercent: 64, maxNode: 'n-c', nodes: 3, over60: 'n-c', over50: 'n-c, n-b', usage: 'n-c=64%, n-b=55%, n-a=42%' });
+		expect(observed).toMatchObject({ maxUsedPercent: 64, maxNode: 'n-c', nodeCount: 3, usage: 'n-c=64%, n-b=55%, n-a=42%' });
+		expect(observed.nodes).toEqual([{ name: 'n-c', percent: 64 }, { name: 'n-b', percent: 55 }, { name: 'n-a', percent: 42 }]);
 		expect(evaluateOutcome(rules, observed)).toEqual({ status: 'fail', message: 'nodes at or above 60%: n-c (max 64% on n-c)' });
+	});
+
+	it("lists the nodes over the config's threshold: lowering it lists more nodes", async () => {
+		const check = config.checks.find((c) => c.id === 'node-ephemeral-storage')!;
+		const outcomes = check.outcomes as OutcomeRule[];
+		const observed = await observe({ mode: 'node-storage' });
+		expect(evaluateOutcome(compileRules(outcomes), observed)).toEqual({ status: 'fail', message: 'at or above 60%: n-c (fullest n-c at 64%)' });
+		// The same check with its fail threshold moved from 60 to 40: the message follows, no probe change.
+		const lowered = outcomes.map((rule) => (rule.status === 'fail' ? { ...rule, when: rule.when!.replace('>= 60', '>= 40') } : rule));
+		expect(lowered[0]!.when).toBe('maxUsedPercent >= 40');
+		expect(evaluateOutcome(compileRules(lowered), observed)).toEqual({ status: 'fail', message: 'at or above 40%: n-c, n-b, n-a (fullest n-c at 64%)' });
+		const raised = outcomes.map((rule) => (rule.status === 'fail' ? { ...rule, when: 'maxUsedPercent >= 55' } : rule));
+		expect(evaluateOutcome(compileRules(raised), observed)).toEqual({ status: 'fail', message: 'at or above 55%: n-c, n-b (fullest n-c at 64%)' });
+	});
+
+	it('refuses a message using $threshold when its rule compares with no single number', () => {
+		expect(() => compileRules([{ status: 'fail', when: 'online < required', message: '{nodes[percent >= $threshold].name}' }, { status: 'pass', message: 'ok' }])).toThrow(/uses \$threshold, but the rule's condition compares with no number/);
 	});
 
 	it('lists a node whose kubelet does not answer, and goes on', async () => {
 		reset('ctx-us-west-2', { summaries: { 'n-a': summary('n-a', 42), 'n-b': 503, 'n-c': summary('n-c', 12) } });
 		const observed = await observe({ mode: 'node-storage' });
-		expect(observed).toMatchObject({ maxUsedPercent: 42, nodes: 3, unreadable: 'n-b' });
+		expect(observed).toMatchObject({ maxUsedPercent: 42, nodeCount: 3, unreadable: 'n-b' });
 		reset('ctx-us-west-2');
 	});
 

@@ -1,3 +1,4 @@
+import { mayRun } from '../../../../../checks/catalogue.ts';
 import { requestClient } from '../../../../../server/client.ts';
 import { endpoint, facilitatorOf, json, tooManyRequests } from '../../../../../server/http.ts';
 import { RequestError } from '../../../../../server/runs.ts';
@@ -14,7 +15,7 @@ export const POST = endpoint(async (app, context) => {
 	if (!check) throw new RequestError(404, `unknown check "${checkId}"`);
 	const facilitator = facilitatorOf(app, context);
 	if (!facilitator) {
-		if (check.access !== 'public') throw new RequestError(401, `"${checkId}" can only be run by a signed-in facilitator`);
+		if (!mayRun(check, { facilitator: false })) throw new RequestError(401, `"${checkId}" can only be run by a signed-in facilitator`);
 		const retryAfter = app.limiter.take(`run:${requestClient(context).address}`);
 		if (retryAfter) throw tooManyRequests(retryAfter);
 	}
