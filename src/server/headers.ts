@@ -80,9 +80,10 @@ export function secureEveryResponse(server: Server, htmlPolicy = nothingPolicy, 
 			// The adapter picks a page's policy by substring ("/" finds "/404"'s): use the site-wide one.
 			const own = headers.get('content-security-policy');
 			if (pagePolicies.has(own ?? '')) setPolicy(htmlPolicy);
-			else if (own && own !== htmlPolicy && /^text\/html/.test(headers.get('content-type') ?? '')) {
+			else if (own && own !== htmlPolicy && /^text\/html/.test(headers.get('content-type') ?? '') && /script-src[^;]*'sha(256|384|512)-/.test(own)) {
 				// A page rendered on demand (the rehearsal report): Astro's policy for it has the hashes
 				// of its bundled scripts, not of the inline ones every page carries (theme, search).
+				// Our own strict pages (the sign-in answers: no script at all) keep theirs.
 				setPolicy(mergePolicies([own, htmlPolicy]));
 			}
 			const before = new Set(headers.keys());
