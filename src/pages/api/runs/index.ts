@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { endpoint, json, readJson, requireFacilitator } from '../../../server/http.ts';
+import { authorize, isRunbook } from '../../../server/authorize.ts';
+import { endpoint, json, readJson } from '../../../server/http.ts';
 
 export const prerender = false;
 
@@ -20,10 +21,11 @@ const startRun = z.strictObject({
 	scenario: id.optional(),
 });
 
-/** Starts a run of a checklist, or a rehearsal of a scenario's runbook (facilitators). */
+/** Starts a run of a checklist (facilitators), or of a runbook or a rehearsal of one (facilitators and on-call). */
 export const POST = endpoint(async (app, context) => {
-	const actor = requireFacilitator(app, context);
+	const person = authorize(app, context, 'runbook.work');
 	const body = await readJson(context.request, startRun);
-	const run = app.service.startRun(body, actor);
+	if (!body.scenario && !(body.checklist && isRunbook(app, body.checklist))) authorize(app, context, 'run.work');
+	const run = app.service.startRun(body, person.name);
 	return json({ run }, 201, { location: `/api/runs/${run.id}` });
 });

@@ -1,5 +1,7 @@
 import { requestClient } from '../../../../../server/client.ts';
-import { endpoint, facilitatorOf, json, tooManyRequests } from '../../../../../server/http.ts';
+import { personOf, runWork } from '../../../../../server/authorize.ts';
+import { endpoint, json, tooManyRequests } from '../../../../../server/http.ts';
+import { may, refusalFor } from '../../../../../server/roles.ts';
 import { RequestError } from '../../../../../server/runs.ts';
 
 export const prerender = false;
@@ -12,12 +14,14 @@ export const POST = endpoint(async (app, context) => {
 	const { id, checkId } = context.params as { id: string; checkId: string };
 	const check = app.engine.handbook.checks.get(checkId);
 	if (!check) throw new RequestError(404, `unknown check "${checkId}"`);
-	const facilitator = facilitatorOf(app, context);
-	if (!facilitator) {
-		if (check.access !== 'public') throw new RequestError(401, `"${checkId}" can only be run by a signed-in facilitator`);
+	const person = personOf(app, context);
+	const action = runWork(app, id);
+	if (!person || !may(person, action)) {
+		// A viewer, or a person whose roles do not cover this run, runs public checks only, rate limited.
+		if (check.access !== 'public') throw person ? new RequestError(403, refusalFor(person, action)) : new RequestError(401, `"${checkId}" can only be run by a signed-in facilitator`);
 		const retryAfter = app.limiter.take(`run:${requestClient(context).address}`);
 		if (retryAfter) throw tooManyRequests(retryAfter);
 	}
-	const results = await app.service.runCheck(id, checkId, facilitator ?? 'anonymous');
+	const results = await app.service.runCheck(id, checkId, person?.name ?? 'anonymous');
 	return json({ results });
 });
