@@ -28,10 +28,15 @@ const usage = `Usage: handbook <command> [options]
   retro issues <month> [--format markdown|json|gh] [--site URL] [--page FILE]
       A GitHub-issue-ready block for each open action item without an issue, and each incident
       or help request marked for follow-up. Prints only; no network call.
+  invite <name> --role facilitator|on-call|approver [--expires 7d]
+      Prints a one-time sign-in link that signs that person in with that role (names are
+      unique; system, anonymous and scenario are reserved). Exit 2 for a refused name or option.
   calendar [--months N] [--from MONTH] [--site URL]
       The monthly workshops and their T-7..T+2 milestones as iCalendar, on stdout.
 
-Environment: HANDBOOK_CONFIG (default ./handbook.config.ts), HANDBOOK_DATA_DIR (default ./data).
+Environment: HANDBOOK_CONFIG (default ./handbook.config.ts), HANDBOOK_DATA_DIR (default ./data),
+HANDBOOK_ACTOR (the name your actions are recorded under; default the OS user),
+HANDBOOK_SITE_URL (the address invite links point to).
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -68,6 +73,15 @@ async function main(argv: string[]): Promise<number> {
 			const app = await createApp();
 			try {
 				return retroIssues(app, rest, out, err);
+			} finally {
+				app.events.close();
+				app.store.close();
+			}
+		}
+		if (group === 'invite') {
+			const app = await createApp();
+			try {
+				return (await import('../src/cli/people.ts')).invite(app, argv.slice(1), out);
 			} finally {
 				app.events.close();
 				app.store.close();

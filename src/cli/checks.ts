@@ -1,21 +1,14 @@
 import { parseArgs } from 'node:util';
-import { userInfo } from 'node:os';
 import type { App } from '../server/app.ts';
 import type { CheckResult } from '../checks/runner.ts';
 import { checklistEnvironment } from '../server/runs.ts';
+import { cliActor } from './people.ts';
 import { exitCodeFor, exitCodes, formatJunit, formatText } from './report.ts';
 
 export class UsageError extends Error {}
 
 const formats = ['text', 'json', 'junit'] as const;
 
-function actor(): string {
-	try {
-		return `cli:${userInfo().username}`;
-	} catch {
-		return 'cli';
-	}
-}
 
 /** `handbook checks list`: the catalogue, one line per check. */
 export function checksList(app: App, argv: string[], out: (s: string) => void): number {
@@ -43,6 +36,7 @@ export async function checksRun(app: App, argv: string[], out: (s: string) => vo
 		options: { env: { type: 'string' }, format: { type: 'string', default: 'text' }, workshop: { type: 'string' }, concurrency: { type: 'string', default: '8' } },
 		allowPositionals: true,
 	});
+	const actor = cliActor(app);
 	const format = values.format as (typeof formats)[number];
 	if (!formats.includes(format)) throw new UsageError(`--format is one of ${formats.join(', ')}, not "${values.format}"`);
 	if (positionals.length === 0) throw new UsageError('name a checklist (e.g. pre-workshop) or one or more check ids');
@@ -60,11 +54,11 @@ export async function checksRun(app: App, argv: string[], out: (s: string) => vo
 	let title: string;
 	let runId: string | null = null;
 	if (checklist) {
-		const run = app.service.startRun({ checklist: checklist.id, environment: env.id, workshop: values.workshop ?? null }, actor());
+		const run = app.service.startRun({ checklist: checklist.id, environment: env.id, workshop: values.workshop ?? null }, actor);
 		runId = run.id;
 		title = `${checklist.title ?? checklist.id} in ${env.id} (run ${run.id})`;
 		if (format === 'text') err(`Running ${checklist.id} against ${env.id} as run ${run.id}…`);
-		const byCheck = await app.service.runAll(run.id, actor(), concurrency, (id, rs) => {
+		const byCheck = await app.service.runAll(run.id, actor, concurrency, (id, rs) => {
 			if (format === 'text') err(`  ${rs.map((r) => r.status).join('/')} ${id}`);
 		});
 		results = [...byCheck.values()].flat();
@@ -75,7 +69,7 @@ export async function checksRun(app: App, argv: string[], out: (s: string) => vo
 			throw new UsageError(`unknown checklist or check: ${unknown.join(', ')} (checklists: ${lists}; \`handbook checks list\` shows the checks)`);
 		}
 		title = `${positionals.join(', ')} in ${env.id}`;
-		results = (await Promise.all(positionals.map((id) => app.service.runAdHoc(id, env.id, actor())))).flat();
+		results = (await Promise.all(positionals.map((id) => app.service.runAdHoc(id, env.id, actor)))).flat();
 	}
 	const safe = app.engine.redactor;
 	if (format === 'json') out(safe.text(JSON.stringify({ environment: env.id, run: runId, checklist: checklist?.id ?? null, results }, null, 2)));
