@@ -29,6 +29,8 @@ export const checklistSchema = z.object({
 		.optional(),
 	/** The environment its runs use by default (the launch checklist runs against the pipeline's). */
 	environment: z.string().optional(),
+	/** How many different approvers must sign a run off (a gate checklist may ask for 2); default 1. */
+	approvers: z.number().int().min(1).max(5).optional(),
 });
 
 export const collections = {

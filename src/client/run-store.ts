@@ -67,7 +67,7 @@ export async function api<T>(path: string, body?: unknown, method = body === und
 	return data;
 }
 
-const runEvents = ['run.start', 'check.start', 'check.result', 'check.interrupted', 'item.tick', 'item.untick', 'field.set', 'run.decide', 'run.sign-off'];
+const runEvents = ['run.start', 'check.start', 'check.result', 'check.interrupted', 'item.tick', 'item.untick', 'field.set', 'run.decide', 'run.approve', 'run.sign-off'];
 
 const storageKey = 'handbook:environment';
 
@@ -411,6 +411,7 @@ export class RunStore extends EventTarget {
 			this.announce(`${entry.actor} ${action === 'item.tick' ? 'ticked' : 'unticked'}: ${text ?? entry.target}.`);
 		} else if (!mine && action === 'field.set') this.announce(`${entry.actor} recorded ${entry.target}.`);
 		else if (action === 'run.decide') this.announce(`Decision recorded: ${data.run?.decision ?? entry.target} by ${entry.actor}.`);
+		else if (action === 'run.approve') this.announce(`${entry.actor} approved the sign-off; another approver is needed.`);
 		else if (action === 'run.sign-off') this.announce(`Signed off by ${entry.actor}. The run is frozen.`);
 		this.emit();
 		this.refresh();

@@ -1,6 +1,11 @@
+import { approversNeeded } from '../../../../server/authorize.ts';
 import { endpoint, json } from '../../../../server/http.ts';
 
 export const prerender = false;
 
-/** A run: its items' progress, ticks, fields, latest results, decision and sign-off. */
-export const GET = endpoint((app, context) => json(app.service.view(context.params.id!)));
+/** A run: its items' progress, ticks, fields, latest results, decision, approvals and sign-off. */
+export const GET = endpoint((app, context) => {
+	const view = app.service.view(context.params.id!);
+	const approvals = app.auth.people.approvals(view.run.id).map(({ name, at }) => ({ name, at }));
+	return json({ ...view, approvals, approversNeeded: approversNeeded(app, view.run.checklist) });
+});
