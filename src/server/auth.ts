@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { PeopleStore } from '../store/people-store.ts';
-import { breakGlassPerson, sha256, type Store } from '../store/store.ts';
+import { sha256, type Store } from '../store/store.ts';
 import type { Person } from './roles.ts';
 
 export const sessionCookie = 'handbook_session';
@@ -74,12 +74,13 @@ export class Auth {
 	/**
 	 * Exchanges a sign-in token for a session: an invite link signs its person in with their
 	 * roles; the configured token (only in a form, a POST body) and the server's own one-time
-	 * link are break-glass, every role, recorded as "<name> (break-glass)". Null when the token is
-	 * wrong, used or expired.
+	 * link are break-glass: every role, the audit subject "break-glass:<name>", and the name
+	 * "<name> (break-glass)" when an invited person has that name. Null when the token is wrong,
+	 * used or expired.
 	 */
 	signIn(token: string, name: string, via: SignInVia = 'form'): { cookie: string; person: Person } | null {
 		if (!token) return null;
-		if (via === 'form' && this.#configured && sameSecret(token, this.#configured)) return this.#session(this.people.remember(breakGlassPerson(name)));
+		if (via === 'form' && this.#configured && sameSecret(token, this.#configured)) return this.#session(this.people.breakGlass(name));
 		if (via === 'link') {
 			const invited = this.people.redeem(token);
 			if (invited) return this.#session(invited);
@@ -88,7 +89,7 @@ export class Auth {
 		// One-time: the next operator gets a fresh URL from the server log.
 		this.#store.setSetting('signin_token_hash', null);
 		if (!this.#configured) this.issueOneTimeToken();
-		return this.#session(this.people.remember(breakGlassPerson(name)));
+		return this.#session(this.people.breakGlass(name));
 	}
 
 	#session(person: Person): { cookie: string; person: Person } {

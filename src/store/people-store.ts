@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { SQLInputValue } from 'node:sqlite';
 import { roles as allRoles, type Person, type Role, type SignInSource } from '../server/roles.ts';
-import { sha256, type Store } from './store.ts';
+import { breakGlassPerson, sha256, type Store } from './store.ts';
 
 type Row = Record<string, SQLInputValue>;
 
@@ -73,13 +73,30 @@ export class PeopleStore {
 	}
 
 	/**
+	 * Records a break-glass sign-in under the name typed; when that name belongs to another
+	 * person (an invited "Ana Ruiz"), as "<name> (break-glass)" so the record never confuses them.
+	 */
+	breakGlass(name: string): Person {
+		const person = breakGlassPerson(name);
+		const holder = this.byName(name);
+		if (holder && holder.subject !== person.subject) return this.remember({ ...person, name: `${name} (break-glass)` });
+		return this.remember(person);
+	}
+
+	/**
 	 * A one-time sign-in link for a person by name with a role: a new person, or (the name is
 	 * unique) the invited person of that name, who then holds the role as well. A name taken by
 	 * someone who signs in another way is refused. Returns the token (shown once) and the person.
 	 */
 	invite(name: string, role: Role, options: { expiresAt: Date; by: string }): { token: string; person: Person; expiresAt: string } {
 		return this.#store.transaction(() => {
-			const existing = this.byName(name);
+			let existing = this.byName(name);
+			if (existing?.via === 'break-glass') {
+				// Someone typed this name at a break-glass sign-in: the invited person takes it, the
+				// break-glass one (its audit entries keep their subject) is renamed to say what it was.
+				this.#db.prepare('UPDATE people SET name = ? WHERE subject = ?').run(`${existing.name} (break-glass)`, existing.subject);
+				existing = null;
+			}
 			if (existing && existing.via !== 'invite') throw new NameTakenError(name, existing);
 			const person: Person = existing
 				? { ...existing, roles: existing.roles.includes(role) ? existing.roles : [...existing.roles, role] }

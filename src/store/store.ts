@@ -8,12 +8,11 @@ import { roles as allRoles, type Person, type Role, type SignInSource } from '..
 import { migrations } from './migrations.ts';
 
 /**
- * The person of a break-glass sign-in (the shared HANDBOOK_FACILITATOR_TOKEN): every role, and a
- * name and subject that say so in every record.
+ * The person of a break-glass sign-in (the shared HANDBOOK_FACILITATOR_TOKEN): every role, the
+ * name typed, and a subject that says "break-glass" in every audit entry.
  */
 export function breakGlassPerson(name: string): Person {
-	const bare = name.replace(/ \(break-glass\)$/, '');
-	return { subject: `break-glass:${bare.toLowerCase()}`, name: `${bare} (break-glass)`, roles: [...allRoles], via: 'break-glass' };
+	return { subject: `break-glass:${name.toLowerCase()}`, name, roles: [...allRoles], via: 'break-glass' };
 }
 
 export interface Run {

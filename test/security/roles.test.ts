@@ -172,7 +172,7 @@ describe('the record names the person', () => {
 		try {
 			const rows = db.prepare('SELECT actor, subject, action FROM audit WHERE run_id = ? ORDER BY id').all(id) as { actor: string; subject: string | null; action: string }[];
 			expect(rows.map((r) => [r.actor, r.action])).toEqual([
-				['Security test (break-glass)', 'run.start'],
+				['Security test', 'run.start'],
 				['Oni Carr', 'item.tick'],
 				['Ana Ruiz', 'run.decide'],
 				['Ana Ruiz', 'run.sign-off'],

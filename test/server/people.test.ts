@@ -120,18 +120,31 @@ describe('break-glass', () => {
 	it('signs in with every role, recorded as break-glass under its own subject', () => {
 		const { auth, store } = setup();
 		const signedIn = auth.signIn('break-glass-token-for-tests', 'Dee Lin', 'form');
-		expect(signedIn?.person).toEqual({ subject: 'break-glass:dee lin', name: 'Dee Lin (break-glass)', roles: ['facilitator', 'on-call', 'approver'], via: 'break-glass' });
+		expect(signedIn?.person).toEqual({ subject: 'break-glass:dee lin', name: 'Dee Lin', roles: ['facilitator', 'on-call', 'approver'], via: 'break-glass' });
 		const run = store.createRun({ checklist: 'pre-workshop', environment: 'local', actor: signedIn!.person.name });
-		expect(store.auditLog({ runId: run.id })[0]).toMatchObject({ actor: 'Dee Lin (break-glass)', subject: 'break-glass:dee lin' });
+		expect(store.auditLog({ runId: run.id })[0]).toMatchObject({ actor: 'Dee Lin', subject: 'break-glass:dee lin' });
 		// Not by link.
 		expect(auth.signIn('break-glass-token-for-tests', 'Dee Lin', 'link')).toBeNull();
+		store.close();
+	});
+
+	it('never shares a name with an invited person', () => {
+		const { auth, people, store } = setup();
+		const expiresAt = new Date('2026-12-08T00:00:00Z');
+		people.invite('Ana Ruiz', 'approver', { expiresAt, by: 'Lead' });
+		expect(auth.signIn('break-glass-token-for-tests', 'ana ruiz', 'form')?.person).toMatchObject({ name: 'ana ruiz (break-glass)', subject: 'break-glass:ana ruiz' });
+		// An invite of a name first typed at a break-glass sign-in takes it over.
+		auth.signIn('break-glass-token-for-tests', 'Ben Ode', 'form');
+		const ben = people.invite('Ben Ode', 'facilitator', { expiresAt, by: 'Lead' }).person;
+		expect(people.byName('Ben Ode')).toEqual(ben);
+		expect(people.bySubject('break-glass:ben ode')?.name).toBe('Ben Ode (break-glass)');
 		store.close();
 	});
 
 	it('reads a session made before named people as break-glass', () => {
 		const { auth, store } = setup();
 		const cookie = store.createSession('facilitator');
-		expect(auth.person(cookie)).toMatchObject({ name: 'facilitator (break-glass)', via: 'break-glass', roles: ['facilitator', 'on-call', 'approver'] });
+		expect(auth.person(cookie)).toMatchObject({ name: 'facilitator', subject: 'break-glass:facilitator', via: 'break-glass', roles: ['facilitator', 'on-call', 'approver'] });
 		store.close();
 	});
 });

@@ -46,7 +46,7 @@ export const GET = endpoint((app, context) => {
 		page.headers.set('retry-after', String(retryAfter));
 		return page;
 	}
-	const signedIn = app.auth.signIn(token, 'operator', 'link');
+	const signedIn = app.auth.signIn(token, 'facilitator', 'link');
 	if (!signedIn) {
 		return signInProblemPage({
 			status: 401,
@@ -66,7 +66,7 @@ export const GET = endpoint((app, context) => {
 const signIn = z.strictObject({ token: z.string().min(1).max(512), name: z.string().trim().min(1).max(80).optional() });
 
 /**
- * Break-glass sign-in with the shared token (every role, recorded as "<name> (break-glass)"):
+ * Break-glass sign-in with the shared token (every role, audited under "break-glass:<name>"):
  * sets an httpOnly, SameSite=Strict session cookie. A reserved name is refused.
  */
 export const POST = endpoint(async (app, context) => {
