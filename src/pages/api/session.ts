@@ -53,7 +53,7 @@ export const GET = endpoint((app, context) => {
 			title: 'This sign-in link does not work any more',
 			paragraphs: [
 				`Each sign-in link works once, and for ${ONE_TIME_TOKEN_HOURS} hours. This one has already been used, has expired, or was copied incompletely.`,
-				'What to do: ask the person who runs the handbook for a new invite link (npx handbook invite "Your Name" --role facilitator), or sign in with the facilitator token from the run bar of any checklist page.',
+				'What to do: ask the person who runs the handbook server for a new link (invited people get a personal one from npx handbook invite; the server prints a fresh operator link in its log each time one is used), or sign in with the facilitator token from the run bar of any checklist page.',
 				'If you already signed in with this link a moment ago, you are signed in: just open the handbook.',
 			],
 			next,
