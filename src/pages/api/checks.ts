@@ -1,4 +1,6 @@
-import { endpoint, facilitatorOf, json } from '../../server/http.ts';
+import { personOf } from '../../server/authorize.ts';
+import { endpoint, json } from '../../server/http.ts';
+import { may } from '../../server/roles.ts';
 
 export const prerender = false;
 
@@ -7,7 +9,8 @@ export const prerender = false;
  * parameters, URLs or commands: those stay on the server.
  */
 export const GET = endpoint((app, context) => {
-	const facilitator = facilitatorOf(app, context) !== null;
+	// Who may run facilitator checks in some run (facilitators; on-call in runbook runs): an approver may not.
+	const worker = may(personOf(app, context), 'runbook.work');
 	const checks = [...app.engine.handbook.checks.values()].map((c) => ({
 		id: c.id,
 		title: c.title,
@@ -18,7 +21,7 @@ export const GET = endpoint((app, context) => {
 		timeoutMs: c.timeoutMs,
 		maxAgeMinutes: c.maxAgeMinutes,
 		runbook: c.runbook,
-		canRun: facilitator || c.access === 'public',
+		canRun: worker || c.access === 'public',
 	}));
 	const environments = [...app.engine.handbook.environments.values()].map((e) => ({ id: e.id, title: e.title, regions: e.regions.map((r) => ({ name: r.name, title: r.title })) }));
 	return json({ defaultEnvironment: app.engine.handbook.defaultEnvironment, environments, checks });
