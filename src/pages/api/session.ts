@@ -2,7 +2,8 @@ import type { APIContext } from 'astro';
 import { z } from 'zod';
 import type { App } from '../../server/app.ts';
 import { ONE_TIME_TOKEN_HOURS, sessionCookie } from '../../server/auth.ts';
-import { requestClient, secureCookies } from '../../server/client.ts';
+import { requestClient } from '../../server/client.ts';
+import { setSessionCookie } from '../../server/session-cookie.ts';
 import { personOf } from '../../server/authorize.ts';
 import { endpoint, json, readJson } from '../../server/http.ts';
 import { checkPersonName, type Person } from '../../server/roles.ts';
@@ -10,12 +11,6 @@ import { RequestError } from '../../server/runs.ts';
 import { safeNextPath, signInProblemPage } from '../../server/signin-page.ts';
 
 export const prerender = false;
-
-function setSessionCookie(context: APIContext, cookie: string): void {
-	// Secure whenever the client came over https (as far as HANDBOOK_TRUST_PROXY lets us believe)
-	// or the site's configured URL is https. The session also ends server-side when idle.
-	context.cookies.set(sessionCookie, cookie, { httpOnly: true, sameSite: 'strict', path: '/', secure: secureCookies(requestClient(context)), maxAge: 14 * 24 * 3600 });
-}
 
 /** Sign-in attempts, by link or by form, share one allowance per client. */
 function takeAttempt(app: App, context: APIContext): number {
