@@ -1,39 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startServer, type RunningServer } from '../support/server.ts';
+import { startIdentityStack, type IdentityStack } from '../support/oidc.ts';
+import type { RunningServer } from '../support/server.ts';
 
 // Issue 14, part 4: sign-in through the team's identity provider. A real OpenID provider
 // (`oidc-provider`, its own login and consent pages) runs on loopback with test users; a second
 // one plays an identity provider the handbook does not trust.
-const clientSecret = 'handbook-client-secret-for-tests-3f9a';
-const accounts: Record<string, { name: string; email: string; groups: string[] }> = {
-	ana: { name: 'Ana Ruiz', email: 'ana@example.test', groups: ['handbook-approvers', 'staff'] },
-	fay: { name: 'Fay Cole', email: 'fay@example.test', groups: ['handbook-facilitators'] },
-	vic: { name: 'Vic Viewer', email: 'vic@example.test', groups: ['staff'] },
-};
-
+let stack: IdentityStack;
 let handbook: RunningServer;
 let issuer: string;
 let otherIssuer: string;
-const servers: Server[] = [];
-
-/** An OpenID provider with the handbook as its client and the test users. */
-function provider(url: string, handbookUrl: string): Provider {
-	return new Provider(url, {
-		clients: [{ client_id: 'handbook', client_secret: clientSecret, redirect_uris: [`${handbookUrl}/api/oidc/callback`], post_logout_redirect_uris: [`${handbookUrl}/`], token_endpoint_auth_method: 'client_secret_post' }],
-		async findAccount(_ctx: unknown, id: string) {
-			const account = accounts[id];
-			return account ? { accountId: id, claims: () => ({ sub: id, ...account }) } : undefined;
-		},
-		claims: { openid: ['sub'], profile: ['name'], email: ['email'], groups: ['groups'] },
-		scopes: ['openid', 'profile', 'email', 'groups'],
-		conformIdTokenClaims: false,
-	});
-}
 
 /** A cookie jar for one browser: every host of the test is 127.0.0.1, as a browser would share. */
 class Browser {
@@ -92,34 +67,12 @@ async function whoAmI(browser: Browser) {
 }
 
 beforeAll(async () => {
-	const [providerPort, otherPort, handbookPort] = [await freePort(), await freePort(), await freePort()];
-	issuer = `http://127.0.0.1:${providerPort}`;
-	otherIssuer = `http://127.0.0.1:${otherPort}`;
-	const handbookUrl = `http://127.0.0.1:${handbookPort}`;
-	servers.push(provider(issuer, handbookUrl).listen(providerPort), provider(otherIssuer, handbookUrl).listen(otherPort));
-	const dataDir = mkdtempSync(join(tmpdir(), 'handbook-oidc-'));
-	const config = {
-		defaultEnvironment: 'local',
-		environments: { local: { title: 'Local', regions: [{ name: 'loopback', title: 'Loopback', host: '127.0.0.1', wildcard: '*.example.test', kubeContext: 'loopback', proxy: 'primary' }] } },
-		checks: [],
-		identity: {
-			issuer,
-			clientId: 'handbook',
-			clientSecretEnv: 'HANDBOOK_OIDC_CLIENT_SECRET',
-			groupsClaim: 'groups',
-			roles: { 'handbook-facilitators': ['facilitator'], 'handbook-approvers': ['approver'], 'handbook-on-call': ['on-call'] },
-		},
-	};
-	writeFileSync(join(dataDir, 'handbook.config.ts'), `export default ${JSON.stringify(config, null, 2)};\n`);
-	handbook = await startServer(
-		{ HANDBOOK_CONFIG: join(dataDir, 'handbook.config.ts'), HANDBOOK_DATA_DIR: dataDir, HANDBOOK_OIDC_CLIENT_SECRET: clientSecret, HANDBOOK_SITE_URL: handbookUrl, HANDBOOK_SESSION_IDLE_HOURS: String(8 / 3600) },
-		handbookPort,
-	);
+	stack = await startIdentityStack({ HANDBOOK_SESSION_IDLE_HOURS: String(8 / 3600) });
+	({ handbook, issuer, otherIssuer } = stack);
 }, 60_000);
 
 afterAll(async () => {
-	await handbook?.stop();
-	for (const s of servers) s.close();
+	await stack?.stop();
 });
 
 describe('sign-in through the identity provider', () => {
@@ -127,7 +80,7 @@ describe('sign-in through the identity provider', () => {
 		const { browser, res } = await signIn('ana');
 		expect(res.status).toBe(303);
 		expect(res.headers.get('location')).toBe('/checklists/pre-workshop/');
-		expect(await whoAmI(browser)).toEqual({ facilitator: true, signedIn: true, name: 'Ana Ruiz', roles: ['approver'], via: 'oidc' });
+		expect(await whoAmI(browser)).toEqual({ facilitator: true, signedIn: true, name: 'Ana Ruiz', roles: ['approver'], via: 'oidc', identityProvider: true });
 		const fay = await signIn('fay');
 		expect((await whoAmI(fay.browser)).roles).toEqual(['facilitator']);
 		const run = await fay.browser.get(`${handbook.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ checklist: 'pre-workshop' }) });

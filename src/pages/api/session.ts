@@ -21,8 +21,8 @@ function takeAttempt(app: App, context: APIContext): number {
  * What the pages learn of the signed-in person: `facilitator` is true for anyone signed in (the
  * pages' controls; the server checks each role), then their name, roles and how they signed in.
  */
-function whoIs(person: Person | null) {
-	return person ? { facilitator: true, signedIn: true, name: person.name, roles: person.roles, via: person.via } : { facilitator: false, signedIn: false, name: null, roles: [], via: null };
+function whoIs(person: Person | null, identityProvider: boolean) {
+	return { ...(person ? { facilitator: true, signedIn: true, name: person.name, roles: person.roles, via: person.via } : { facilitator: false, signedIn: false, name: null, roles: [], via: null }), identityProvider };
 }
 
 /**
@@ -33,7 +33,7 @@ function whoIs(person: Person | null) {
  */
 export const GET = endpoint((app, context) => {
 	const token = context.url.searchParams.get('token');
-	if (token === null) return json(whoIs(personOf(app, context)));
+	if (token === null) return json(whoIs(personOf(app, context), app.oidc !== null));
 	const next = safeNextPath(context.url.searchParams.get('next'));
 	const retryAfter = takeAttempt(app, context);
 	if (retryAfter) {
@@ -77,7 +77,7 @@ export const POST = endpoint(async (app, context) => {
 	const signedIn = app.auth.signIn(body.token, name, 'form');
 	if (!signedIn) throw new RequestError(401, 'wrong facilitator token');
 	setSessionCookie(context, signedIn.cookie);
-	return json(whoIs(signedIn.person));
+	return json(whoIs(signedIn.person, app.oidc !== null));
 });
 
 /** Sign out. */
