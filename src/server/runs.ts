@@ -400,24 +400,25 @@ export class RunService {
 		return this.#now().getTime() - Date.parse(row.startedAt) < timeoutMs + 60_000;
 	}
 
-	/** Progress per record read: the live feed shares one record across a batch of entries. */
-	#batchProgress = new WeakMap<RunRecord, Progress | undefined>();
+	/** Progress and run-all state per record read: the live feed shares one record across a batch of entries. */
+	#batchState = new WeakMap<RunRecord, { progress: Progress | undefined; runAll: RunAllState | null }>();
 
 	/**
 	 * The state an audit entry changed, sent with the live event so pages need not refetch: the
 	 * changed rows, the run's progress as computed here, and its run-all job (`RunEventData`).
 	 * The live feed passes one (redacted) `record` for a whole batch of entries instead of reading
-	 * it for each; progress is computed once per record.
+	 * it for each; progress and the run-all state are computed once per record.
 	 */
 	eventData(entry: AuditEntry, record?: RunRecord): RunEventData | undefined {
 		if (!entry.runId) return undefined;
 		// Fields and notes are typed by people: redacted in every read.
 		record ??= this.engine.redactor.value(this.store.record(entry.runId));
-		if (!this.#batchProgress.has(record)) {
+		let shared = this.#batchState.get(record);
+		if (!shared) {
 			const checklist = this.checklists.get(record.run.checklist);
-			this.#batchProgress.set(record, checklist ? this.#progress(checklist, record) : undefined);
+			shared = { progress: checklist ? this.#progress(checklist, record) : undefined, runAll: this.jobs.state(entry.runId) };
+			this.#batchState.set(record, shared);
 		}
-		const shared = { progress: this.#batchProgress.get(record), runAll: this.jobs.state(entry.runId) };
 		switch (entry.action) {
 			case 'check.start':
 			case 'check.result':
