@@ -1,11 +1,32 @@
 import { z } from 'zod';
-import { endpoint, json, readJson, requireFacilitator } from '../../../../server/http.ts';
+import { approversNeeded, authorize } from '../../../../server/authorize.ts';
+import { endpoint, json, readJson } from '../../../../server/http.ts';
+import { RequestError } from '../../../../server/runs.ts';
+import { FrozenRunError } from '../../../../store/store.ts';
 
 export const prerender = false;
 
-/** Signs the run off: records who and when, and freezes it as the archived record. */
+/**
+ * An approver signs the run off. A checklist may ask for more than one approver
+ * (`checklist.approvers` in its frontmatter): each approval is recorded (202 while more are
+ * needed, with who approved so far), and the last one records who and when and freezes the run
+ * as the archived record.
+ */
 export const POST = endpoint(async (app, context) => {
-	const actor = requireFacilitator(app, context);
+	const person = authorize(app, context, 'run.sign-off');
 	await readJson(context.request, z.strictObject({}));
-	return json({ run: app.service.signOff(context.params.id!, actor) });
+	const id = context.params.id!;
+	const run = app.store.run(id);
+	if (run.signedOffAt) throw new FrozenRunError(run);
+	if (!run.decision) throw new RequestError(409, 'record the go / no-go decision before signing off');
+	const needed = approversNeeded(app, run.checklist);
+	const people = app.auth.people;
+	if (!people.approve(id, person)) throw new RequestError(409, `you (${person.name}) have already approved this run; it needs ${needed} different approvers`);
+	const approvals = people.approvals(id).map(({ name, at }) => ({ name, at }));
+	if (approvals.length < needed) {
+		app.store.transaction(() => app.store.audit(person.name, 'run.approve', run.decision, { approvals: approvals.length, needed }, id));
+		app.events.notify(id);
+		return json({ run, approvals, approversNeeded: needed }, 202);
+	}
+	return json({ run: app.service.signOff(id, person.name), approvals, approversNeeded: needed });
 });
