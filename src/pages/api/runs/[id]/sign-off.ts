@@ -21,12 +21,18 @@ export const POST = endpoint(async (app, context) => {
 	if (!run.decision) throw new RequestError(409, 'record the go / no-go decision before signing off');
 	const needed = approversNeeded(app, run.checklist);
 	const people = app.auth.people;
-	if (!people.approve(id, person)) throw new RequestError(409, `you (${person.name}) have already approved this run; it needs ${needed} different approvers`);
-	const approvals = people.approvals(id).map(({ name, at }) => ({ name, at }));
-	if (approvals.length < needed) {
+	const before = people.approvals(id);
+	if (before.some((a) => a.subject === person.subject)) throw new RequestError(409, `you (${person.name}) have already approved this run; it needs ${needed} different approvers`);
+	if (before.length + 1 < needed) {
+		people.approve(id, person);
+		const approvals = people.approvals(id).map(({ name, at }) => ({ name, at }));
 		app.store.transaction(() => app.store.audit(person.name, 'run.approve', run.decision, { approvals: approvals.length, needed }, id));
 		app.events.notify(id);
 		return json({ run, approvals, approversNeeded: needed }, 202);
 	}
-	return json({ run: app.service.signOff(id, person.name), approvals, approversNeeded: needed });
+	// The last approval signs off: sign off first, so a refusal (checks still running, 409 naming
+	// them) leaves no approval behind and the approver can simply try again.
+	const signed = app.service.signOff(id, person.name);
+	people.approve(id, person);
+	return json({ run: signed, approvals: people.approvals(id).map(({ name, at }) => ({ name, at })), approversNeeded: needed });
 });
