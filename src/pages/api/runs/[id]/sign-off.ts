@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { approversNeeded, authorize } from '../../../../server/authorize.ts';
 import { endpoint, json, readJson } from '../../../../server/http.ts';
-import { RequestError } from '../../../../server/runs.ts';
+import { checklistGate, RequestError } from '../../../../server/runs.ts';
 import { FrozenRunError } from '../../../../store/store.ts';
 
 export const prerender = false;
@@ -18,7 +18,8 @@ export const POST = endpoint(async (app, context) => {
 	const id = context.params.id!;
 	const run = app.store.run(id);
 	if (run.signedOffAt) throw new FrozenRunError(run);
-	if (!run.decision) throw new RequestError(409, 'record the go / no-go decision before signing off');
+	// Only a gate checklist has a go / no-go to record first; the others just sign off.
+	if (!run.decision && checklistGate(app.service.checklist(run.checklist))) throw new RequestError(409, 'record the go / no-go decision before signing off');
 	const needed = approversNeeded(app, run.checklist);
 	const people = app.auth.people;
 	const before = people.approvals(id);
