@@ -3,7 +3,8 @@ import { userInfo } from 'node:os';
 import type { App } from '../server/app.ts';
 import { catalogue } from '../checks/catalogue.ts';
 import type { CheckResult } from '../checks/runner.ts';
-import { checklistEnvironment, RequestError } from '../server/runs.ts';
+import { checklistEnvironment } from '../server/runs.ts';
+import { RequestError } from '../server/request-error.ts';
 import { runAllConcurrency } from '../server/run-all.ts';
 import { exitCodeFor, exitCodes, formatJunit, formatText } from './report.ts';
 

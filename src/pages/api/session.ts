@@ -4,7 +4,7 @@ import type { App } from '../../server/app.ts';
 import { ONE_TIME_TOKEN_HOURS, sessionCookie } from '../../server/auth.ts';
 import { requestClient, secureCookies } from '../../server/client.ts';
 import { endpoint, facilitatorOf, json, readJson } from '../../server/http.ts';
-import { RequestError } from '../../server/runs.ts';
+import { RequestError } from '../../server/request-error.ts';
 import { safeNextPath, signInProblemPage } from '../../server/signin-page.ts';
 
 export const prerender = false;
@@ -61,7 +61,7 @@ const signIn = z.strictObject({ token: z.string().min(1).max(512), name: z.strin
 export const POST = endpoint(async (app, context) => {
 	const body = await readJson(context.request, signIn);
 	const retryAfter = takeAttempt(app, context);
-	if (retryAfter) throw Object.assign(new RequestError(429, `too many sign-in attempts; try again in ${retryAfter} s`), { retryAfter });
+	if (retryAfter) throw new RequestError(429, `too many sign-in attempts; try again in ${retryAfter} s`, { retryAfter });
 	const cookie = app.auth.signIn(body.token, body.name ?? 'facilitator', 'form');
 	if (!cookie) throw new RequestError(401, 'wrong facilitator token');
 	setSessionCookie(context, cookie);

@@ -1,7 +1,7 @@
 import { mayRun } from '../../../../../checks/catalogue.ts';
 import { requestClient } from '../../../../../server/client.ts';
 import { endpoint, facilitatorOf, json, tooManyRequests } from '../../../../../server/http.ts';
-import { RequestError } from '../../../../../server/runs.ts';
+import { RequestError } from '../../../../../server/request-error.ts';
 
 export const prerender = false;
 
