@@ -17,6 +17,7 @@ import { scenarioRule } from './lint-rules/scenario.ts';
 import { unknownCheck } from './lint-rules/unknown-check.ts';
 import { unusedCheck } from './lint-rules/unused-check.ts';
 import { unusedDisable } from './lint-rules/unused-disable.ts';
+import { watchedCheckBound } from './lint-rules/watched-check-bound.ts';
 import { ParseError, parsePage, type ParsedPage } from './parse.ts';
 
 export type { LintRule, Severity } from './lint-rules/rule.ts';
@@ -56,6 +57,7 @@ export const rules: LintRule[] = [
 	unusedDisable,
 	numbersRule,
 	scenarioRule,
+	watchedCheckBound,
 ];
 
 export type RuleId = string;

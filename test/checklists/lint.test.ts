@@ -102,6 +102,20 @@ describe('CK007 unknown-check', () => {
 	});
 });
 
+describe('CK012 watched-check-bound', () => {
+	const board = (watched: string) => `---\ntitle: B\nchecklist:\n  id: b\n  phase: day\n  watch:\n    checks: [${watched}]\n---\n\n- [ ] Platform answers <Check id="healthz" />\n`;
+	it('reports a watched check no item of the page binds, at its place in the frontmatter', () => {
+		const findings = lint(board('healthz, dns-records'));
+		expect(findings.map((f) => [f.rule, f.line, f.column, f.message])).toEqual([
+			['CK012', 7, 23, 'checklist.watch names "dns-records", which no item of this page binds: add <Check id="dns-records" /> to the item it watches, or remove it from watch.checks (bound here: healthz)'],
+		]);
+	});
+	it('passes a board whose watched checks are all bound, and pages without a board', () => {
+		expect(lint(board('healthz'))).toEqual([]);
+		expect(lint('---\ntitle: T\nchecklist: { id: t, phase: T-2 }\n---\n\n- [ ] Platform answers <Check id="healthz" />\n')).toEqual([]);
+	});
+});
+
 describe('CK008 unused-check', () => {
 	it('warns, at the check in the config, about a check no page binds', () => {
 		const findings = lint('- [ ] Platform answers <Check id="healthz" />\n', 'page.mdx', { siteWide: true });
