@@ -10,6 +10,7 @@ import { workshopPeaks } from '../records/peaks.ts';
 import { validateRetroPage, type Retro } from '../records/retro.ts';
 import { issueDrafts, issuesGh, issuesMarkdown } from '../records/retro-issues.ts';
 import { fieldTime, renderRetroPage, scaffoldRetro, type LoopRecord, type RetroSources } from '../records/scaffold.ts';
+import { readTemplateSections } from '../records/template-sections.ts';
 import type { App } from '../server/app.ts';
 import type { Run } from '../store/store.ts';
 import { HANDBOOK_SITE } from '../site.ts';
@@ -117,7 +118,7 @@ export async function retroNew(app: App, argv: string[], out: (s: string) => voi
 		peaks,
 		loop: loopRecord(app, workshop),
 	});
-	const page = app.engine.redactor.text(renderRetroPage(scaffold, importFrom(file)));
+	const page = app.engine.redactor.text(renderRetroPage(scaffold, importFrom(file), readTemplateSections()));
 	validateRetroPage(page, file);
 	mkdirSync(dirname(file), { recursive: true });
 	writeFileSync(file, page);
