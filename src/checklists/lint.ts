@@ -12,6 +12,7 @@ import { mitigationWithoutRollback } from './lint-rules/mitigation-without-rollb
 import { pageParses } from './lint-rules/page-parses.ts';
 import { placeholder } from './lint-rules/placeholder.ts';
 import type { LintRule, NodeContext, PageContext, Report, Severity } from './lint-rules/rule.ts';
+import { retroSourcesRule } from './lint-rules/retro-sources.ts';
 import { runbookSectionsRule } from './lint-rules/runbook-sections.ts';
 import { scenarioRule } from './lint-rules/scenario.ts';
 import { unknownCheck } from './lint-rules/unknown-check.ts';
@@ -58,6 +59,7 @@ export const rules: LintRule[] = [
 	numbersRule,
 	scenarioRule,
 	watchedCheckBound,
+	retroSourcesRule,
 ];
 
 export type RuleId = string;

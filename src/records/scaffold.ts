@@ -6,6 +6,7 @@ import { dayIn, monthKey, parseMonth, workshopSlot, zonedTime } from './cadence.
 import { metricById, metrics, type MetricId } from './metrics.ts';
 import type { Peaks } from './peaks.ts';
 import { TO_FILL, validateRetro, type RetroInput } from './retro.ts';
+import type { RetroCheck, RetroField } from './retro-sources.ts';
 import { toFillFromTemplate, type TemplateSection } from './template-sections.ts';
 import { helpMinutes, type WorkshopSummary } from './workshop-summary.ts';
 
@@ -54,12 +55,12 @@ export interface RetroScaffold {
 	facts: { notGreen: string[]; blockersText: string | null; incidentsText: string | null; peakErrors: string[]; loop: LoopRecord | null };
 }
 
-const field = (record: RunRecord | null | undefined, name: string): string | null => {
+const field = (record: RunRecord | null | undefined, name: RetroField): string | null => {
 	const v = record?.fields.find((f) => f.name === name)?.value?.trim();
 	return v ? v : null;
 };
 
-const numberField = (record: RunRecord | null | undefined, name: string): number | null => {
+const numberField = (record: RunRecord | null | undefined, name: RetroField): number | null => {
 	const v = field(record, name);
 	if (v === null) return null;
 	const n = Number(v.replace(/[%\s]/g, ''));
@@ -114,7 +115,7 @@ export function scaffoldRetro(src: RetroSources): RetroScaffold {
 	for (const [id, v] of Object.entries(src.peaks?.values ?? {}) as Array<[MetricId, number | null]>) {
 		set(id, v, `from Prometheus over the workshop window: ${src.peaks!.queries[id]}`);
 	}
-	const dayFields: Array<[MetricId, string]> = [
+	const dayFields: Array<[MetricId, RetroField<'workshop-day'>]> = [
 		['attended', 'attendance'],
 		['peakConcurrentWorkspaces', 'peak-concurrent-workspaces'],
 		['averageConcurrentWorkspaces', 'average-concurrent-workspaces'],
@@ -128,7 +129,7 @@ export function scaffoldRetro(src: RetroSources): RetroScaffold {
 	const ended = fieldTime(field(day, 'session-ended-at'), src.cadence.timezone);
 	if (doors && ended && ended > doors) set('durationMinutes', minutesBetween(doors, ended), `doors opened to session ended, recorded on the workshop-day board (run ${day?.run.id})`);
 	const history = src.workshopDay?.history ?? [];
-	const maxObserved = (checkId: string, key: string) => {
+	const maxObserved = (checkId: RetroCheck<'workshop-day'>, key: string) => {
 		const vs = history.filter((r) => r.checkId === checkId && r.status !== 'error').map((r) => r.observed[key]).filter((v): v is number => typeof v === 'number');
 		return vs.length ? Math.max(...vs) : null;
 	};

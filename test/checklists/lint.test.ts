@@ -116,6 +116,22 @@ describe('CK012 watched-check-bound', () => {
 	});
 });
 
+describe('CK013 retro-sources', () => {
+	it('reports a checklist page retro new reads that lost a field or a check it reads', () => {
+		const findings = lint('---\ntitle: T-1\nchecklist:\n  id: t-minus-1\n  phase: T-1\n---\n\n- [ ] Scribe named <Field name="note-taker" type="person" />\n');
+		expect(findings.map((f) => [f.rule, f.line, f.column, f.message])).toEqual([
+			['CK013', 4, 3, '`handbook retro new` reads the field "scribe" from t-minus-1 runs, but this page has no <Field name="scribe">: restore it, or change src/records/retro-sources.ts and the scaffold'],
+		]);
+		expect(lint('---\ntitle: T-1\nchecklist:\n  id: t-minus-1\n  phase: T-1\n---\n\n- [ ] Scribe named <Field name="scribe" type="person" />\n')).toEqual([]);
+	});
+	it('finds everything it reads on the real checklist pages', () => {
+		for (const name of ['pre-workshop', 't-minus-1', 'workshop-day']) {
+			const file = join(root, `src/content/docs/checklists/${name}.mdx`);
+			expect(lintPages([preparePage(readFileSync(file, 'utf8'), file, null)], { ...ctx, config: null }).filter((f) => f.rule === 'CK013'), name).toEqual([]);
+		}
+	});
+});
+
 describe('CK008 unused-check', () => {
 	it('warns, at the check in the config, about a check no page binds', () => {
 		const findings = lint('- [ ] Platform answers <Check id="healthz" />\n', 'page.mdx', { siteWide: true });
