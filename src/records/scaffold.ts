@@ -7,6 +7,7 @@ import { metricById, metrics, type MetricId } from './metrics.ts';
 import type { Peaks } from './peaks.ts';
 import { TO_FILL, validateRetro, type RetroInput } from './retro.ts';
 import type { RetroCheck, RetroField } from './retro-sources.ts';
+import { quoteText, textList } from './mdx-text.ts';
 import { toFillFromTemplate, type TemplateSection } from './template-sections.ts';
 import { helpMinutes, type WorkshopSummary } from './workshop-summary.ts';
 
@@ -223,14 +224,6 @@ export function monthTitle(workshop: string): string {
 	return `${monthNames[month - 1]} ${year}`;
 }
 
-/** A quote of free text recorded in a run, safe in MDX (no JSX, no expressions). */
-function quote(text: string): string {
-	return text
-		.split(/\r?\n/)
-		.map((l) => `> ${l.replace(/[<>{}]/g, (c) => `&#${c.charCodeAt(0)};`)}`)
-		.join('\n');
-}
-
 const toFillLine = (what: string) => `**To fill:** ${what}`;
 
 /** A participant's words, as given, as a block quote that MDX renders as plain text (see `literal`). */
@@ -319,9 +312,9 @@ type ScaffoldSection = (typeof scaffoldSections)[number];
 
 function sectionParts(facts: RetroScaffold['facts']): Record<ScaffoldSection, SectionPart> {
 	const wrong = [
-		facts.notGreen.length ? `Checks that were not green in the pre-workshop run:\n\n${facts.notGreen.map((n) => `- ${n.replace(/[<>{}]/g, (c) => `&#${c.charCodeAt(0)};`)}`).join('\n')}` : '',
-		facts.blockersText ? `Blockers and accepted warnings written down at T-2:\n\n${quote(facts.blockersText)}` : '',
-		facts.incidentsText ? `Incidents noted on the day (severity, minutes to resolve):\n\n${quote(facts.incidentsText)}` : '',
+		facts.notGreen.length ? `Checks that were not green in the pre-workshop run:\n\n${textList(facts.notGreen)}` : '',
+		facts.blockersText ? `Blockers and accepted warnings written down at T-2:\n\n${quoteText(facts.blockersText)}` : '',
+		facts.incidentsText ? `Incidents noted on the day (severity, minutes to resolve):\n\n${quoteText(facts.incidentsText)}` : '',
 		...(facts.loop ? loopWrong(facts.loop) : []),
 	].filter(Boolean);
 	const feedback = facts.loop && facts.loop.summary.feedback.responses ? loopFeedback(facts.loop) : '';

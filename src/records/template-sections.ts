@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import GithubSlugger from 'github-slugger';
-import type { ListItem, Paragraph, PhrasingContent, Root, RootContent } from 'mdast';
+import type { ListItem, Paragraph, PhrasingContent, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
-import remarkGfm from 'remark-gfm';
-import remarkMdx from 'remark-mdx';
-import remarkStringify from 'remark-stringify';
-import { unified } from 'unified';
 import { docsDir } from '../checklists/registry.ts';
 import { parsePage } from '../checklists/parse.ts';
+import { blocksToMarkdown } from './mdx-text.ts';
 
 /** The retrospective template page, under the docs directory: the sections every record has. */
 export const retroTemplatePage = 'records/retrospective-template.mdx';
@@ -75,13 +72,6 @@ export function readTemplateSections(docs = docsDir()): TemplateSection[] {
 	const sections = templateSections(readFileSync(file, 'utf8'), file);
 	if (sections.length === 0) throw new Error(`${file} has no "##" sections: the retrospective scaffold writes the template's sections`);
 	return sections;
-}
-
-const serializer = unified().use(remarkStringify, { bullet: '-', listItemIndent: 'one', emphasis: '_', strong: '*' }).use(remarkGfm).use(remarkMdx).freeze();
-
-/** Markdown (MDX-safe: mdast-util-to-markdown escapes what needs it) of some block nodes. */
-export function blocksToMarkdown(nodes: RootContent[]): string {
-	return serializer.stringify({ type: 'root', children: nodes } satisfies Root).trim();
 }
 
 /**

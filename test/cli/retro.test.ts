@@ -97,7 +97,7 @@ describe('npx handbook retro new', () => {
 		expect(retro.window.source).toBe(`workshop-day run ${dayRunId} (doors opened to session ended)`);
 		expect(retro.window.start).toBe(doorsOpened.toISOString());
 		// Free text is quoted where it belongs, made safe for MDX.
-		expect(source).toContain('> P2: London 404s on wildcard URLs, 4 min &#60;after a proxy restart&#62;');
+		expect(source).toContain('> P2: London 404s on wildcard URLs, 4 min \\<after a proxy restart>');
 	});
 
 	it('leaves what nothing stored knows as explicit fields to fill, never a guess', () => {
