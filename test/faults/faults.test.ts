@@ -102,9 +102,8 @@ describe('faults of the target and the disk', () => {
 			const api = client(server);
 			await api.signIn();
 			const runId = (await api.call('/api/runs', { json: { checklist: 'pre-workshop' } })).body.run.id;
-			const started = performance.now();
+			// The result says the deadline stopped it, and the tarpit's socket is closed: events, not a stopwatch.
 			const { body } = await api.call(`/api/runs/${runId}/checks/grafana-ready`, { method: 'POST' });
-			expect(performance.now() - started).toBeLessThan(3_000);
 			expect(body.results[0]).toMatchObject({ status: 'error', message: 'no answer within the 700 ms deadline; the probe was stopped' });
 			await pit.allClosed(2_000);
 			expect(pit.open()).toBe(0);
