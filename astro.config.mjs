@@ -10,7 +10,7 @@ import remarkChecklist, { remarkImportsOnly } from './src/checklists/remark-chec
 import { HANDBOOK_SITE } from './src/site.ts';
 import { rehypeTableRegion } from './src/components/table-region.ts';
 import { rehypeTaskLabels } from './src/components/task-labels.ts';
-import { inlineHashesIntegration } from './src/server/inline-hashes.ts';
+import { inlineSourceHashes, sitePolicyIntegration } from './src/server/inline-hashes.ts';
 
 /** @param {string} name */
 const component = (name) => fileURLToPath(new URL(`./src/components/${name}.astro`, import.meta.url));
@@ -25,6 +25,11 @@ const plain = process.env.HANDBOOK_BUILD_PLAIN === '1';
 // from the installed package (not exported, and not at a fixed relative path in a copied site).
 const starlightProps = fileURLToPath(new URL('./style/props.css', import.meta.resolve('@astrojs/starlight')));
 
+// The inline scripts and styles of our components and Starlight's, hashed from their sources
+// (Astro writes them into pages as they are and does not hash them): security.csp below carries
+// them, so every page's policy, prerendered or rendered on demand, allows them and nothing else.
+const inline = inlineSourceHashes([fileURLToPath(new URL('./src', import.meta.url)), fileURLToPath(new URL('.', import.meta.resolve('@astrojs/starlight')))]);
+
 export default defineConfig({
 	vite: { resolve: { alias: [{ find: /^~starlight-props\.css/, replacement: starlightProps }] } },
 	site: HANDBOOK_SITE,
@@ -32,12 +37,15 @@ export default defineConfig({
 	// header by the adapter's static handler (a <meta> policy cannot carry frame-ancestors).
 	adapter: node({ mode: 'standalone', staticHeaders: true }),
 	session: false,
+	// Component styles as files, never inlined: an inlined <style> is compiled CSS whose hash is
+	// not known before the build (and Astro's policy leaves it out); a file is 'self'.
+	build: { inlineStylesheets: 'never' },
 	security: {
-		// Astro hashes the scripts and styles it bundles into the policy; the `is:inline` ones
-		// (Starlight's theme and search scripts) are hashed after the build by inlineHashesIntegration,
-		// and scripts/serve.ts serves one site-wide policy with all of them: nothing else may run. The
-		// other headers (X-Frame-Options, nosniff, Referrer-Policy) are added to every response by
-		// src/server/headers.ts.
+		// Astro hashes the scripts and styles it bundles into the policy, and `inline` adds the
+		// `is:inline` ones (Starlight's theme, search and sidebar scripts): nothing else may run.
+		// sitePolicyIntegration gives every prerendered page the site's one policy (the adapter may
+		// serve a page another page's entry). The other headers (X-Frame-Options, nosniff,
+		// Referrer-Policy) are added to every response by src/server/headers.ts.
 		csp: {
 			directives: [
 				"default-src 'self'",
@@ -49,10 +57,10 @@ export default defineConfig({
 				"frame-ancestors 'none'",
 			],
 			// Pagefind's search index runs as WebAssembly.
-			scriptDirective: { resources: ["'self'", "'wasm-unsafe-eval'"] },
+			scriptDirective: { resources: ["'self'", "'wasm-unsafe-eval'"], hashes: inline.scripts },
 			// Style attributes (Expressive Code's token colours, Starlight's) cannot be hashed one by
 			// one; they cannot run script either.
-			styleDirective: { resources: ["'self'", { resource: "'unsafe-inline'", kind: 'attribute' }] },
+			styleDirective: { resources: ["'self'", { resource: "'unsafe-inline'", kind: 'attribute' }], hashes: inline.styles },
 		},
 	},
 	markdown: {
@@ -138,6 +146,6 @@ export default defineConfig({
 			],
 		}),
 		mdx(),
-		inlineHashesIntegration(),
+		sitePolicyIntegration(),
 	],
 });

@@ -11,7 +11,6 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createApp } from '../src/server/app.ts';
 import { attachEcho } from '../src/server/echo.ts';
 import { mergePolicies, secureEveryResponse } from '../src/server/headers.ts';
-import { INLINE_HASHES_FILE, type InlineHashes } from '../src/server/inline-hashes.ts';
 import { drain, draining } from '../src/server/lifecycle.ts';
 import { limitStream } from '../src/server/log-limit.ts';
 import { selfCheckOrigins } from '../src/server/self-check-targets.ts';
@@ -49,16 +48,13 @@ try {
 	throw err;
 }
 
-/** The Content-Security-Policy Astro computed for each prerendered page (dist/_headers.json, from security.csp). */
+/**
+ * The Content-Security-Policy of the prerendered pages (dist/_headers.json): Astro's, from
+ * security.csp with the inline hashes, one for the whole site (sitePolicyIntegration).
+ */
 function pagePolicies(): string[] {
 	const entries = JSON.parse(readFileSync(new URL('../dist/_headers.json', import.meta.url), 'utf8')) as Array<{ pathname: string; headers: Array<{ key: string; value: string }> }>;
 	return entries.flatMap((e) => e.headers.filter((h) => h.key.toLowerCase() === 'content-security-policy').map((h) => h.value));
-}
-
-/** The hashes of the built pages' inline scripts and styles, which Astro's policy leaves out. */
-function inlinePolicy(): string {
-	const { scripts, styles } = JSON.parse(readFileSync(new URL(`../dist/${INLINE_HASHES_FILE}`, import.meta.url), 'utf8')) as InlineHashes;
-	return `script-src ${scripts.join(' ')}; style-src ${styles.join(' ')}`;
 }
 
 const drainSeconds = Number(process.env.HANDBOOK_DRAIN_SECONDS ?? 10);
@@ -86,9 +82,11 @@ http.on('request', (req: IncomingMessage, res: ServerResponse) => {
 	for (const handler of handlers) handler.call(http, req, res);
 });
 // Security headers on every response (the drain's refusals, the static handler's pages and assets
-// included); one site-wide policy for the pages (what any page's scripts need), so no page misses its hashes.
+// included). The pages' policy is the build's, plus the one thing only known now: the origin of
+// the self-check WebSocket in the config this server runs with (HANDBOOK_CONFIG may differ from
+// the one the site was built with).
 const policies = pagePolicies();
-secureEveryResponse(http, mergePolicies([...policies, inlinePolicy(), selfCheckConnect]), new Set(policies));
+secureEveryResponse(http, mergePolicies([...policies, selfCheckConnect]), new Set(policies));
 
 // Graceful stop (SIGTERM from a supervisor, or Ctrl-C): stop taking work, tell live streams to
 // reconnect, give running checks HANDBOOK_DRAIN_SECONDS to finish (the rest are marked

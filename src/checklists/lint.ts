@@ -12,11 +12,13 @@ import { mitigationWithoutRollback } from './lint-rules/mitigation-without-rollb
 import { pageParses } from './lint-rules/page-parses.ts';
 import { placeholder } from './lint-rules/placeholder.ts';
 import type { LintRule, NodeContext, PageContext, Report, Severity } from './lint-rules/rule.ts';
+import { retroSourcesRule } from './lint-rules/retro-sources.ts';
 import { runbookSectionsRule } from './lint-rules/runbook-sections.ts';
 import { scenarioRule } from './lint-rules/scenario.ts';
 import { unknownCheck } from './lint-rules/unknown-check.ts';
 import { unusedCheck } from './lint-rules/unused-check.ts';
 import { unusedDisable } from './lint-rules/unused-disable.ts';
+import { watchedCheckBound } from './lint-rules/watched-check-bound.ts';
 import { ParseError, parsePage, type ParsedPage } from './parse.ts';
 
 export type { LintRule, Severity } from './lint-rules/rule.ts';
@@ -56,6 +58,8 @@ export const rules: LintRule[] = [
 	unusedDisable,
 	numbersRule,
 	scenarioRule,
+	watchedCheckBound,
+	retroSourcesRule,
 ];
 
 export type RuleId = string;

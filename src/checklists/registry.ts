@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { extractChecklist, type Checklist, type InlineText } from './extract.ts';
+import { parseFrontmatter, type PageFrontmatter } from './frontmatter.ts';
 
 /** The docs directory: src/content/docs under the project directory. */
 export function docsDir(root = process.cwd()): string {
@@ -22,10 +23,12 @@ export function pagePath(file: string, dir = docsDir()): string {
 	return `/${slug}${slug ? '/' : ''}`;
 }
 
-/** A runnable checklist page: its extracted items and where it is served. */
+/** A runnable checklist page: its extracted items, its frontmatter as the schemas parse it, and where it is served. */
 export interface ChecklistPage extends Checklist {
 	id: string;
 	path: string;
+	/** The handbook's frontmatter keys, parsed with the content collection's schemas (defaults applied). */
+	meta: PageFrontmatter;
 }
 
 /**
@@ -34,7 +37,7 @@ export interface ChecklistPage extends Checklist {
  */
 export class ChecklistRegistry {
 	readonly dir: string;
-	#cache = new Map<string, { mtimeMs: number; checklist: Checklist }>();
+	#cache = new Map<string, { mtimeMs: number; checklist: Checklist; meta: PageFrontmatter }>();
 	#inline: InlineText | undefined;
 
 	/** `inline`: the text of inline value components (`<Threshold>`) in item texts, see `extractChecklist`. */
@@ -45,13 +48,22 @@ export class ChecklistRegistry {
 
 	/** Every page's extracted checklist (pages without task items included), by file. */
 	pages(): Checklist[] {
+		return this.#read().map((p) => p.checklist);
+	}
+
+	/**
+	 * Every page with its frontmatter parsed by the content schemas; a page whose frontmatter does
+	 * not match them throws a FrontmatterError naming the file and the field, as the build does.
+	 */
+	#read(): Array<{ checklist: Checklist; meta: PageFrontmatter }> {
 		return walk(this.dir).map((file) => {
 			const mtimeMs = statSync(file).mtimeMs;
 			const hit = this.#cache.get(file);
-			if (hit && hit.mtimeMs === mtimeMs) return hit.checklist;
+			if (hit && hit.mtimeMs === mtimeMs) return hit;
 			const checklist = extractChecklist(readFileSync(file, 'utf8'), file, this.#inline);
-			this.#cache.set(file, { mtimeMs, checklist });
-			return checklist;
+			const entry = { mtimeMs, checklist, meta: parseFrontmatter(checklist.frontmatter, file) };
+			this.#cache.set(file, entry);
+			return entry;
 		});
 	}
 
@@ -60,9 +72,9 @@ export class ChecklistRegistry {
 	 * `runbook.id` in lower case (`rb-restart-loop`), which rehearsals run.
 	 */
 	all(): ChecklistPage[] {
-		return this.pages().flatMap((c) => {
-			const id = c.id ?? runbookChecklistId(c.frontmatter);
-			return id ? [{ ...c, id, path: pagePath(c.file, this.dir) }] : [];
+		return this.#read().flatMap(({ checklist, meta }) => {
+			const id = meta.checklist?.id ?? runbookChecklistId(meta);
+			return id ? [{ ...checklist, id, path: pagePath(checklist.file, this.dir), meta }] : [];
 		});
 	}
 
@@ -76,10 +88,14 @@ export class ChecklistRegistry {
 	}
 }
 
-/** The checklist id of an incident runbook page: its `runbook.id` in lower case, or null. */
-export function runbookChecklistId(frontmatter: Record<string, unknown>): string | null {
-	const id = (frontmatter.runbook as { id?: unknown } | undefined)?.id;
-	return typeof id === 'string' ? id.toLowerCase() : null;
+/**
+ * The checklist id of an incident runbook page: its `runbook.id` in lower case, or null.
+ *
+ * @example
+ * runbookChecklistId({ runbook: { id: 'RB-RESTART-LOOP', severity: 'P1', checks: [] } }) // → 'rb-restart-loop'
+ */
+export function runbookChecklistId(frontmatter: Pick<PageFrontmatter, 'runbook'>): string | null {
+	return frontmatter.runbook?.id.toLowerCase() ?? null;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { VFile } from 'vfile';
 import { parse as parseJs } from 'acorn';
 import { visit } from 'unist-util-visit';
 import { collectItems, type ChecklistItem } from './extract.ts';
+import { parseFrontmatter } from './frontmatter.ts';
 import { parsePage } from './parse.ts';
 
 /** Components an author may use in any handbook MDX page without importing them. */
@@ -126,12 +127,16 @@ export function checklistWidgets(tree: Root, pairs: Map<ListItem, ChecklistItem>
 }
 
 /**
- * Whether frontmatter makes a page runnable: a checklist (`checklist: { id: … }`) or an incident
- * runbook (`runbook: { id: … }`), whose diagnosis checks run live during an incident or a rehearsal.
+ * Whether a page's frontmatter makes it runnable: a checklist (`checklist: { id: … }`) or an
+ * incident runbook (`runbook: { id: … }`), whose diagnosis checks run live during an incident or
+ * a rehearsal. Parsed with the content schemas: bad frontmatter throws, naming the file and field.
+ *
+ * @example
+ * isChecklistPage({ checklist: { id: 'pre-workshop', phase: 'T-2' } }, 'pre-workshop.mdx') // → true
  */
-export function isChecklistPage(frontmatter: unknown): boolean {
-	const fm = frontmatter as { checklist?: { id?: unknown }; runbook?: { id?: unknown } } | null;
-	return typeof fm?.checklist?.id === 'string' || typeof fm?.runbook?.id === 'string';
+export function isChecklistPage(frontmatter: unknown, file: string): boolean {
+	const meta = parseFrontmatter(frontmatter, file);
+	return meta.checklist !== undefined || meta.runbook !== undefined;
 }
 
 /**
@@ -146,7 +151,7 @@ export default function remarkChecklist(components: ChecklistComponents) {
 		const mdx = path.endsWith('.mdx');
 		const frontmatter = (file.data as { astro?: { frontmatter?: unknown } }).astro?.frontmatter;
 		const source = file.value === undefined || file.value === null ? null : String(file.value);
-		const live = mdx && components.ChecklistItem !== undefined && isChecklistPage(frontmatter ?? (source ? parsePage(source, path).frontmatter : null));
+		const live = mdx && components.ChecklistItem !== undefined && isChecklistPage(frontmatter ?? (source ? parsePage(source, path).frontmatter : null), path);
 		checklistWidgets(tree, matchItems(tree, source, path), { live });
 		if (!mdx) return;
 		const available = Object.entries(components).filter((e): e is [string, string] => typeof e[1] === 'string');

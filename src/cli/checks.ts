@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { App } from '../server/app.ts';
 import { catalogue } from '../checks/catalogue.ts';
 import type { CheckResult } from '../checks/runner.ts';
-import { checklistEnvironment, RequestError } from '../server/runs.ts';
+import { RequestError } from '../server/request-error.ts';
 import { runAllConcurrency } from '../server/run-all.ts';
 import { cliActor } from './people.ts';
 import { exitCodeFor, exitCodes, formatJunit, formatText } from './report.ts';
@@ -50,7 +50,7 @@ export async function checksRun(app: App, argv: string[], out: (s: string) => vo
 	let env;
 	try {
 		// A checklist page may name its environment (the launch checklist runs against the pipeline's).
-		env = app.engine.environment(values.env ?? (checklist ? checklistEnvironment(checklist) : undefined));
+		env = app.engine.environment(values.env ?? checklist?.meta.checklist?.environment);
 	} catch (e) {
 		throw new UsageError((e as Error).message);
 	}

@@ -10,6 +10,8 @@ import { workshopPeaks } from '../records/peaks.ts';
 import { validateRetroPage, type Retro } from '../records/retro.ts';
 import { issueDrafts, issuesGh, issuesMarkdown } from '../records/retro-issues.ts';
 import { fieldTime, renderRetroPage, scaffoldRetro, type LoopRecord, type RetroSources } from '../records/scaffold.ts';
+import type { RetroField } from '../records/retro-sources.ts';
+import { readTemplateSections } from '../records/template-sections.ts';
 import type { App } from '../server/app.ts';
 import type { Run } from '../store/store.ts';
 import { HANDBOOK_SITE } from '../site.ts';
@@ -94,8 +96,9 @@ export async function retroNew(app: App, argv: string[], out: (s: string) => voi
 	const slot = workshopSlot(workshop, cadence);
 	const from = instant(values.from, '--from');
 	const to = instant(values.to, '--to');
-	const doors = fieldTime(dayRecord?.fields.find((f) => f.name === 'doors-opened-at')?.value ?? null, cadence.timezone);
-	const ended = fieldTime(dayRecord?.fields.find((f) => f.name === 'session-ended-at')?.value ?? null, cadence.timezone);
+	const dayField = (name: RetroField<'workshop-day'>) => dayRecord?.fields.find((f) => f.name === name)?.value ?? null;
+	const doors = fieldTime(dayField('doors-opened-at'), cadence.timezone);
+	const ended = fieldTime(dayField('session-ended-at'), cadence.timezone);
 	const configured = env.workshop.window && env.workshop.window.start.startsWith(workshop) ? env.workshop.window : undefined;
 	let window: RetroSources['window'];
 	if (from || to) window = { start: from ?? slot.start, end: to ?? new Date((from ?? slot.start).getTime() + cadence.durationMinutes * 60_000), source: '--from/--to' };
@@ -117,7 +120,7 @@ export async function retroNew(app: App, argv: string[], out: (s: string) => voi
 		peaks,
 		loop: loopRecord(app, workshop),
 	});
-	const page = app.engine.redactor.text(renderRetroPage(scaffold, importFrom(file)));
+	const page = app.engine.redactor.text(renderRetroPage(scaffold, importFrom(file), readTemplateSections()));
 	validateRetroPage(page, file);
 	mkdirSync(dirname(file), { recursive: true });
 	writeFileSync(file, page);

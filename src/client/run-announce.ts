@@ -9,8 +9,6 @@ export interface AnnounceContext {
 	me: string | null;
 	/** A check's title by id. */
 	checkTitle(id: string): string | undefined;
-	/** An item's text by id, as the page shows it. */
-	itemText(id: string): string | undefined;
 }
 
 export function announcement(action: string, entry: RunEvent, c: AnnounceContext): string | null {
@@ -19,7 +17,9 @@ export function announcement(action: string, entry: RunEvent, c: AnnounceContext
 	const target = entry.target ?? '';
 	const progress = c.view.progress;
 	if (action === 'check.result' && data?.results?.length) return `${c.checkTitle(target) ?? target}: ${data.results.map((r) => r.status).join(', ')}.`;
-	if (!mine && (action === 'item.tick' || action === 'item.untick')) return `${entry.actor} ${action === 'item.tick' ? 'ticked' : 'unticked'}: ${c.itemText(target) ?? target}.`;
+	// The item's text as the server extracted it (the page shows the same), not read from the markup.
+	const itemText = () => progress?.items.find((i) => i.id === target)?.text ?? target;
+	if (!mine && (action === 'item.tick' || action === 'item.untick')) return `${entry.actor} ${action === 'item.tick' ? 'ticked' : 'unticked'}: ${itemText()}.`;
 	if (!mine && action === 'field.set') return `${entry.actor} recorded ${target}.`;
 	if (action === 'run-all.finish' && progress) return `Run all finished: ${progress.done} of ${progress.total} items done; computed ${progress.recommendation}.`;
 	if (action === 'run-all.interrupted') return 'Run all was interrupted: the handbook stopped. The checks it did not finish show as interrupted.';

@@ -387,7 +387,6 @@ export class RunStore extends EventTarget {
 			view,
 			me: this.session.name,
 			checkTitle: (id) => this.check(id)?.title,
-			itemText: (id) => document.querySelector(`[data-item-id="${CSS.escape(id)}"] .hb-item__text`)?.textContent?.trim(),
 		});
 		if (said) this.announce(said);
 		this.emit();

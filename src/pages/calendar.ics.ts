@@ -1,7 +1,7 @@
 import { workshopCalendar } from '../records/calendar.ts';
 import { siteUrl } from '../server/client.ts';
 import { endpoint } from '../server/http.ts';
-import { RequestError } from '../server/runs.ts';
+import { RequestError } from '../server/request-error.ts';
 
 // On demand, not prerendered: a subscribed calendar must roll forward month by month and follow
 // the cadence in handbook.config.ts without a rebuild of the site.

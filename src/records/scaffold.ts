@@ -6,6 +6,9 @@ import { dayIn, monthKey, parseMonth, workshopSlot, zonedTime } from './cadence.
 import { metricById, metrics, type MetricId } from './metrics.ts';
 import type { Peaks } from './peaks.ts';
 import { TO_FILL, validateRetro, type RetroInput } from './retro.ts';
+import type { RetroCheck, RetroField } from './retro-sources.ts';
+import { quoteText, textList } from './mdx-text.ts';
+import { toFillFromTemplate, type TemplateSection } from './template-sections.ts';
 import { helpMinutes, type WorkshopSummary } from './workshop-summary.ts';
 
 /**
@@ -53,12 +56,12 @@ export interface RetroScaffold {
 	facts: { notGreen: string[]; blockersText: string | null; incidentsText: string | null; peakErrors: string[]; loop: LoopRecord | null };
 }
 
-const field = (record: RunRecord | null | undefined, name: string): string | null => {
+const field = (record: RunRecord | null | undefined, name: RetroField): string | null => {
 	const v = record?.fields.find((f) => f.name === name)?.value?.trim();
 	return v ? v : null;
 };
 
-const numberField = (record: RunRecord | null | undefined, name: string): number | null => {
+const numberField = (record: RunRecord | null | undefined, name: RetroField): number | null => {
 	const v = field(record, name);
 	if (v === null) return null;
 	const n = Number(v.replace(/[%\s]/g, ''));
@@ -113,7 +116,7 @@ export function scaffoldRetro(src: RetroSources): RetroScaffold {
 	for (const [id, v] of Object.entries(src.peaks?.values ?? {}) as Array<[MetricId, number | null]>) {
 		set(id, v, `from Prometheus over the workshop window: ${src.peaks!.queries[id]}`);
 	}
-	const dayFields: Array<[MetricId, string]> = [
+	const dayFields: Array<[MetricId, RetroField<'workshop-day'>]> = [
 		['attended', 'attendance'],
 		['peakConcurrentWorkspaces', 'peak-concurrent-workspaces'],
 		['averageConcurrentWorkspaces', 'average-concurrent-workspaces'],
@@ -127,7 +130,7 @@ export function scaffoldRetro(src: RetroSources): RetroScaffold {
 	const ended = fieldTime(field(day, 'session-ended-at'), src.cadence.timezone);
 	if (doors && ended && ended > doors) set('durationMinutes', minutesBetween(doors, ended), `doors opened to session ended, recorded on the workshop-day board (run ${day?.run.id})`);
 	const history = src.workshopDay?.history ?? [];
-	const maxObserved = (checkId: string, key: string) => {
+	const maxObserved = (checkId: RetroCheck<'workshop-day'>, key: string) => {
 		const vs = history.filter((r) => r.checkId === checkId && r.status !== 'error').map((r) => r.observed[key]).filter((v): v is number => typeof v === 'number');
 		return vs.length ? Math.max(...vs) : null;
 	};
@@ -221,14 +224,6 @@ export function monthTitle(workshop: string): string {
 	return `${monthNames[month - 1]} ${year}`;
 }
 
-/** A quote of free text recorded in a run, safe in MDX (no JSX, no expressions). */
-function quote(text: string): string {
-	return text
-		.split(/\r?\n/)
-		.map((l) => `> ${l.replace(/[<>{}]/g, (c) => `&#${c.charCodeAt(0)};`)}`)
-		.join('\n');
-}
-
 const toFillLine = (what: string) => `**To fill:** ${what}`;
 
 /** A participant's words, as given, as a block quote that MDX renders as plain text (see `literal`). */
@@ -300,11 +295,63 @@ ${answers((r) => r.blocked)}
 `;
 }
 
+/** What the scaffold writes into a section of the template: its own part, and what to fill there. */
+interface SectionPart {
+	/** Components and facts from the runs, before the question. */
+	before?: string;
+	/** The question, when the template's guidance describes the paper form instead of this page; null: none. */
+	fill?: string | null;
+}
+
+/**
+ * The template's sections (by anchor) the scaffold adds to; every other section gets the
+ * template's own guidance. Kept as data so a renamed section is an error here, not a part lost.
+ */
+export const scaffoldSections = ['workshop-summary', 'metrics', 'what-went-wrong', 'feedback', 'action-items', 'next-workshop'] as const;
+type ScaffoldSection = (typeof scaffoldSections)[number];
+
+function sectionParts(facts: RetroScaffold['facts']): Record<ScaffoldSection, SectionPart> {
+	const wrong = [
+		facts.notGreen.length ? `Checks that were not green in the pre-workshop run:\n\n${textList(facts.notGreen)}` : '',
+		facts.blockersText ? `Blockers and accepted warnings written down at T-2:\n\n${quoteText(facts.blockersText)}` : '',
+		facts.incidentsText ? `Incidents noted on the day (severity, minutes to resolve):\n\n${quoteText(facts.incidentsText)}` : '',
+		...(facts.loop ? loopWrong(facts.loop) : []),
+	].filter(Boolean);
+	const feedback = facts.loop && facts.loop.summary.feedback.responses ? loopFeedback(facts.loop) : '';
+	return {
+		'workshop-summary': { before: '<RetroRecord part="summary" />', fill: toFillLine('two sentences: what we stressed, what broke, what participants felt.') },
+		metrics: {
+			before: `Each metric against its target, with last month's value and the trend. A metric that misses its
+target becomes an action item. The values live in this page's frontmatter (\`retro.metrics\`);
+a value still to fill is \`null\` there and shows as missing on the [trends page](/records/trends/).
+
+<RetroRecord part="metrics" />`,
+			fill: null,
+		},
+		'what-went-wrong': { before: wrong.join('\n\n') },
+		feedback: {
+			before: feedback.trimEnd(),
+			fill: feedback ? toFillLine('the recurring themes in these answers, each with how many said it.') : toFillLine('the number of responses, the average satisfaction (also in `retro.metrics.satisfaction`), and the recurring themes.'),
+		},
+		'action-items': {
+			before: `Every action has an owner, a due date, a horizon (\`next-workshop\`, \`this-quarter\`, \`later\`)
+and a tracked issue; add them to \`retro.actions\` in the frontmatter. Open actions of earlier
+workshops are listed on the [trends page](/records/trends/#open-action-items).
+
+<RetroRecord part="actions" />`,
+			fill: null,
+		},
+		'next-workshop': { before: '<RetroRecord part="next" />', fill: toFillLine('the changes for next month: checklist items, thresholds, targets, templates, agenda.') },
+	};
+}
+
 /**
  * The MDX page of a scaffold: frontmatter with a comment on every prefilled or missing value,
- * then the template's sections, facts from the runs quoted where they belong.
+ * then the retrospective template's sections in its order (read with `readTemplateSections`),
+ * each with what the runs say about it and what is left to fill. Throws when the template lacks
+ * a section the scaffold writes into.
  */
-export function renderRetroPage(scaffold: RetroScaffold, componentImport: string): string {
+export function renderRetroPage(scaffold: RetroScaffold, componentImport: string, sections: readonly TemplateSection[]): string {
 	const { retro, notes, facts } = scaffold;
 	const doc = new Document({
 		title: `Retrospective: ${monthTitle(retro.workshop)} workshop`,
@@ -316,12 +363,14 @@ export function renderRetroPage(scaffold: RetroScaffold, componentImport: string
 		const node = doc.getIn(['retro', ...path.split('.')], true);
 		if (isScalar(node)) node.comment = comment;
 	}
-	const wrong = [
-		facts.notGreen.length ? `Checks that were not green in the pre-workshop run:\n\n${facts.notGreen.map((n) => `- ${n.replace(/[<>{}]/g, (c) => `&#${c.charCodeAt(0)};`)}`).join('\n')}` : '',
-		facts.blockersText ? `Blockers and accepted warnings written down at T-2:\n\n${quote(facts.blockersText)}` : '',
-		facts.incidentsText ? `Incidents noted on the day (severity, minutes to resolve):\n\n${quote(facts.incidentsText)}` : '',
-		...(facts.loop ? loopWrong(facts.loop) : []),
-	].filter(Boolean);
+	const missing = scaffoldSections.filter((slug) => !sections.some((s) => s.slug === slug));
+	if (missing.length) throw new Error(`the retrospective template has no section${missing.length > 1 ? 's' : ''} ${missing.map((m) => `#${m}`).join(', ')}, which the scaffold writes into (src/records/scaffold.ts scaffoldSections): restore the heading or update the scaffold`);
+	const parts: Partial<Record<string, SectionPart>> = sectionParts(facts);
+	const body = sections.map((section) => {
+		const part = parts[section.slug] ?? {};
+		const fill = part.fill === undefined ? toFillFromTemplate(section) : part.fill;
+		return [`## ${section.heading}`, part.before, fill].filter(Boolean).join('\n\n');
+	});
 	return `---
 ${doc.toString({ lineWidth: 0 }).trimEnd()}
 ---
@@ -330,56 +379,6 @@ import RetroRecord from ${JSON.stringify(componentImport)};
 
 <RetroRecord part="notice" />
 
-## Workshop summary
-
-<RetroRecord part="summary" />
-
-${toFillLine('two sentences: what we stressed, what broke, what participants felt.')}
-
-## Metrics
-
-Each metric against its target, with last month's value and the trend. A metric that misses its
-target becomes an action item. The values live in this page's frontmatter (\`retro.metrics\`);
-a value still to fill is \`null\` there and shows as missing on the [trends page](/records/trends/).
-
-<RetroRecord part="metrics" />
-
-## What went well
-
-${toFillLine('what worked, so it is kept on purpose next month: a check that caught something at T-2, a runbook step that was quick, a scaling decision that held.')}
-
-## What went wrong
-
-${wrong.length ? `${wrong.join('\n\n')}\n\n` : ''}${toFillLine('each problem as a sequence: what participants saw, what the dashboards showed, when the team noticed, what it did, and how long it took.')}
-
-## Where we got lucky
-
-${toFillLine('near misses: things that did not go wrong, but could have.')}
-
-## Issues discovered
-
-${toFillLine('every new problem with its tracked issue, and each runbook or checklist gap with the page and item it changes.')}
-
-## Issues re-validated
-
-${toFillLine("last month's action items and known issues, each with its result: fixed, still present, or not exercised.")}
-
-## Feedback
-
-${facts.loop && facts.loop.summary.feedback.responses ? `${loopFeedback(facts.loop)}${toFillLine('the recurring themes in these answers, each with how many said it.')}` : toFillLine('the number of responses, the average satisfaction (also in `retro.metrics.satisfaction`), and the recurring themes.')}
-
-## Action items
-
-Every action has an owner, a due date, a horizon (\`next-workshop\`, \`this-quarter\`, \`later\`)
-and a tracked issue; add them to \`retro.actions\` in the frontmatter. Open actions of earlier
-workshops are listed on the [trends page](/records/trends/#open-action-items).
-
-<RetroRecord part="actions" />
-
-## Next workshop
-
-<RetroRecord part="next" />
-
-${toFillLine('the changes for next month: checklist items, thresholds, targets, templates, agenda.')}
+${body.join('\n\n')}
 `;
 }

@@ -3,7 +3,7 @@ import { runbookChecklistId } from '../checklists/registry.ts';
 import type { App } from './app.ts';
 import { sessionCookie } from './auth.ts';
 import { may, refusalFor, type Action, type Person } from './roles.ts';
-import { RequestError } from './runs.ts';
+import { RequestError } from './request-error.ts';
 import type { Reader } from './visibility.ts';
 
 /** The signed-in person of a request, or null for a viewer. */

@@ -16,8 +16,8 @@ export const nothingPolicy = "default-src 'none'; frame-ancestors 'none'; base-u
 
 /**
  * One policy allowing what any of `policies` allows, directive by directive: the site-wide policy
- * of the prerendered pages, from the per-page policies Astro computed (the hashes of every page's
- * inline scripts and styles).
+ * of the prerendered pages, from the per-page policies Astro computed (sitePolicyIntegration), and
+ * that policy with the server's self-check origin.
  *
  * @example
  * mergePolicies(["script-src 'self' 'sha256-a'", "script-src 'self' 'sha256-b'"]) // → "script-src 'self' 'sha256-a' 'sha256-b'"
@@ -50,8 +50,9 @@ export function withSecurityHeaders(pathname: string, headers: Headers, htmlPoli
 /**
  * Puts the security headers on every response of the Node server, including the files its static
  * handler serves (prerendered pages, assets), which Astro's middleware never sees. `htmlPolicy`
- * is the policy of an HTML page that brings none of its own, and replaces the per-page policies
- * `pagePolicies` the adapter's static handler sets.
+ * is the policy of an HTML page that brings none of its own, and replaces the prerendered pages'
+ * policies `pagePolicies` the adapter's static handler sets (the build's site policy, to which
+ * the server adds the configured self-check origin).
  *
  * @example
  * secureEveryResponse(startServer().server.server, mergePolicies(policies), new Set(policies));
@@ -79,13 +80,9 @@ export function secureEveryResponse(server: Server, htmlPolicy = nothingPolicy, 
 			};
 			// The adapter picks a page's policy by substring ("/" finds "/404"'s): use the site-wide one.
 			const own = headers.get('content-security-policy');
+			// Pages rendered on demand (the rehearsal report) keep Astro's own policy: security.csp
+			// carries the inline hashes every page needs. Our strict pages (the sign-in answers) keep theirs.
 			if (pagePolicies.has(own ?? '')) setPolicy(htmlPolicy);
-			else if (own && own !== htmlPolicy && /^text\/html/.test(headers.get('content-type') ?? '') && /script-src[^;]*'sha(256|384|512)-/.test(own)) {
-				// A page rendered on demand (the rehearsal report): Astro's policy for it has the hashes
-				// of its bundled scripts, not of the inline ones every page carries (theme, search).
-				// Our own strict pages (the sign-in answers: no script at all) keep theirs.
-				setPolicy(mergePolicies([own, htmlPolicy]));
-			}
 			const before = new Set(headers.keys());
 			const pathname = (req.url ?? '/').split('?')[0]!;
 			withSecurityHeaders(pathname, headers, htmlPolicy, status);

@@ -5,7 +5,7 @@ import { FrozenRunError, NotFoundError, StoreUnavailableError, StoreWriteError }
 import { getApp, type App } from './app.ts';
 import { sessionCookie } from './auth.ts';
 import { authorize } from './authorize.ts';
-import { RequestError } from './runs.ts';
+import { RequestError } from './request-error.ts';
 
 /** A JSON response; `no-store` because every answer is live state. */
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
@@ -72,7 +72,7 @@ export function endpoint(handler: (app: App, context: APIContext) => Promise<Res
 			app = await getApp();
 			return await handler(app, context);
 		} catch (err) {
-			if (err instanceof RequestError) return json({ error: err.message }, err.status, err.status === 429 ? { 'retry-after': String((err as RequestError & { retryAfter?: number }).retryAfter ?? 60) } : {});
+			if (err instanceof RequestError) return json({ error: err.message }, err.status, err.status === 429 ? { 'retry-after': String(err.retryAfter ?? 60) } : {});
 			if (err instanceof FrozenRunError) return json({ error: err.message }, 409);
 			if (err instanceof NotFoundError) return json({ error: err.message }, 404);
 			if (err instanceof StoreWriteError) {
@@ -91,5 +91,5 @@ export function endpoint(handler: (app: App, context: APIContext) => Promise<Res
 
 /** A 429 carrying its Retry-After. */
 export function tooManyRequests(retryAfter: number): RequestError {
-	return Object.assign(new RequestError(429, `too many check runs from your address; try again in ${retryAfter} s`), { retryAfter });
+	return new RequestError(429, `too many check runs from your address; try again in ${retryAfter} s`, { retryAfter });
 }

@@ -1,57 +1,63 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
+import { mergePolicies } from './headers.ts';
 
-/** Where the build leaves the hashes, next to the adapter's _headers.json (not served). */
-export const INLINE_HASHES_FILE = '_inline-hashes.json';
+/** A hash as `security.csp` takes it (no quotes): `sha256-…`. */
+export type SourceHash = `sha256-${string}`;
 
-export interface InlineHashes {
-	scripts: string[];
-	styles: string[];
+function sha256(text: string): SourceHash {
+	return `sha256-${createHash('sha256').update(text).digest('base64')}`;
 }
 
-function sha256(text: string): string {
-	return `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
-}
-
-function* htmlFiles(dir: string): Generator<string> {
+function* astroFiles(dir: string): Generator<string> {
 	for (const entry of readdirSync(dir, { withFileTypes: true })) {
 		const path = join(dir, entry.name);
-		if (entry.isDirectory()) yield* htmlFiles(path);
-		else if (entry.name.endsWith('.html')) yield path;
+		if (entry.isDirectory()) {
+			if (entry.name !== 'node_modules') yield* astroFiles(path);
+		} else if (entry.name.endsWith('.astro')) yield path;
 	}
 }
 
 /**
- * The hashes of every inline `<script>` (without `src`) and `<style>` element in the built pages.
- * Astro's security.csp hashes the scripts and styles it bundles, but not `is:inline` ones
- * (Starlight's theme and search scripts, the rehearsal banner's), nor Expressive Code's styles.
+ * The hashes of the inline scripts and styles written in `.astro` sources, which Astro puts in
+ * pages as written and does not hash itself: `<script is:inline>` (Starlight's theme, search and
+ * sidebar scripts, our rehearsal notice), `<style is:inline>`, and a `<style>` inside
+ * `<noscript>`. Known before the build, so `security.csp` (astro.config.mjs) carries them and
+ * every page, prerendered or rendered on demand, gets them from Astro.
+ *
+ * @example
+ * inlineSourceHashes(['src']).scripts // → ['sha256-…'] (the rehearsal notice's, the wall page's, the search's)
  */
-export function inlineHashes(clientDir: string): InlineHashes {
-	const scripts = new Set<string>();
-	const styles = new Set<string>();
-	for (const file of htmlFiles(clientDir)) {
-		const html = readFileSync(file, 'utf8');
-		for (const m of html.matchAll(/<script(\s[^>]*)?>([\s\S]*?)<\/script>/g)) if (!/\ssrc=/.test(m[1] ?? '') && m[2]) scripts.add(sha256(m[2]));
-		for (const m of html.matchAll(/<style(\s[^>]*)?>([\s\S]*?)<\/style>/g)) if (m[2]) styles.add(sha256(m[2]));
+export function inlineSourceHashes(roots: readonly string[]): { scripts: SourceHash[]; styles: SourceHash[] } {
+	const scripts = new Set<SourceHash>();
+	const styles = new Set<SourceHash>();
+	for (const root of roots) {
+		for (const file of astroFiles(root)) {
+			const source = readFileSync(file, 'utf8');
+			for (const m of source.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)) if (/\bis:inline\b/.test(m[1]!) && !/\bsrc=/.test(m[1]!) && m[2]) scripts.add(sha256(m[2]));
+			for (const m of source.matchAll(/<style\b([^>]*)>([\s\S]*?)<\/style>/g)) if (/\bis:inline\b/.test(m[1]!) && m[2]) styles.add(sha256(m[2]));
+			for (const noscript of source.matchAll(/<noscript\b[^>]*>([\s\S]*?)<\/noscript>/g)) for (const m of noscript[1]!.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style>/g)) if (m[1]) styles.add(sha256(m[1]));
+		}
 	}
 	return { scripts: [...scripts].sort(), styles: [...styles].sort() };
 }
 
-/** An integration writing `inlineHashes` of the built site to dist/_inline-hashes.json. */
-export function inlineHashesIntegration(): AstroIntegration {
-	let outDir: URL | undefined;
+/**
+ * Gives every prerendered page the site's one policy (the union of the policies Astro computed
+ * per page) in the headers the Node adapter writes to dist/_headers.json: its static handler
+ * picks a page's entry by substring ("/" matches "/404/"), so a page may be served another's.
+ */
+export function sitePolicyIntegration(): AstroIntegration {
 	return {
-		name: 'handbook:inline-hashes',
+		name: 'handbook:site-policy',
 		hooks: {
-			'astro:config:done': ({ config }) => {
-				outDir = config.outDir;
-			},
-			'astro:build:done': ({ dir }) => {
-				const hashes = inlineHashes(fileURLToPath(dir));
-				writeFileSync(new URL(INLINE_HASHES_FILE, outDir ?? new URL('../', dir)), JSON.stringify(hashes, null, '\t') + '\n');
+			'astro:build:generated': ({ routeToHeaders }) => {
+				const policies = [...routeToHeaders.values()].map((p) => p.headers.get('content-security-policy')).filter((p): p is string => !!p);
+				if (policies.length === 0) return;
+				const site = mergePolicies(policies);
+				for (const { headers } of routeToHeaders.values()) if (headers.has('content-security-policy')) headers.set('content-security-policy', site);
 			},
 		},
 	};

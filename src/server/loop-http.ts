@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { APIContext } from 'astro';
 import { z } from 'zod';
 import { readJson } from './http.ts';
-import { RequestError } from './runs.ts';
+import { RequestError } from './request-error.ts';
 import { validateBody, workshopKey } from './workshops.ts';
 
 /** The cookie that tells one participant's browser from another (one feedback each, rate limits). */

@@ -12,15 +12,10 @@ import type { EventHub } from './events.ts';
 import { RunAllJobs, runAllConcurrency, type RunAllState } from './run-all.ts';
 import type { RunEventData } from './run-event.ts';
 import { visibleField, visibleResult, visibleRun, type Reader } from './visibility.ts';
+import { RequestError } from './request-error.ts';
 
-/** A request the caller got wrong (unknown checklist, check not in this checklist, …): HTTP 400/404. */
-export class RequestError extends Error {
-	readonly status: number;
-	constructor(status: number, message: string) {
-		super(message);
-		this.status = status;
-	}
-}
+// Kept for importers not yet moved to request-error.ts (workshops.ts); the class lives there.
+export { RequestError } from './request-error.ts';
 
 /**
  * The environment a checklist page runs in by default (`checklist.environment` in its

@@ -102,6 +102,36 @@ describe('CK007 unknown-check', () => {
 	});
 });
 
+describe('CK012 watched-check-bound', () => {
+	const board = (watched: string) => `---\ntitle: B\nchecklist:\n  id: b\n  phase: day\n  watch:\n    checks: [${watched}]\n---\n\n- [ ] Platform answers <Check id="healthz" />\n`;
+	it('reports a watched check no item of the page binds, at its place in the frontmatter', () => {
+		const findings = lint(board('healthz, dns-records'));
+		expect(findings.map((f) => [f.rule, f.line, f.column, f.message])).toEqual([
+			['CK012', 7, 23, 'checklist.watch names "dns-records", which no item of this page binds: add <Check id="dns-records" /> to the item it watches, or remove it from watch.checks (bound here: healthz)'],
+		]);
+	});
+	it('passes a board whose watched checks are all bound, and pages without a board', () => {
+		expect(lint(board('healthz'))).toEqual([]);
+		expect(lint('---\ntitle: T\nchecklist: { id: t, phase: T-2 }\n---\n\n- [ ] Platform answers <Check id="healthz" />\n')).toEqual([]);
+	});
+});
+
+describe('CK013 retro-sources', () => {
+	it('reports a checklist page retro new reads that lost a field or a check it reads', () => {
+		const findings = lint('---\ntitle: T-1\nchecklist:\n  id: t-minus-1\n  phase: T-1\n---\n\n- [ ] Scribe named <Field name="note-taker" type="person" />\n');
+		expect(findings.map((f) => [f.rule, f.line, f.column, f.message])).toEqual([
+			['CK013', 4, 3, '`handbook retro new` reads the field "scribe" from t-minus-1 runs, but this page has no <Field name="scribe">: restore it, or change src/records/retro-sources.ts and the scaffold'],
+		]);
+		expect(lint('---\ntitle: T-1\nchecklist:\n  id: t-minus-1\n  phase: T-1\n---\n\n- [ ] Scribe named <Field name="scribe" type="person" />\n')).toEqual([]);
+	});
+	it('finds everything it reads on the real checklist pages', () => {
+		for (const name of ['pre-workshop', 't-minus-1', 'workshop-day']) {
+			const file = join(root, `src/content/docs/checklists/${name}.mdx`);
+			expect(lintPages([preparePage(readFileSync(file, 'utf8'), file, null)], { ...ctx, config: null }).filter((f) => f.rule === 'CK013'), name).toEqual([]);
+		}
+	});
+});
+
 describe('CK008 unused-check', () => {
 	it('warns, at the check in the config, about a check no page binds', () => {
 		const findings = lint('- [ ] Platform answers <Check id="healthz" />\n', 'page.mdx', { siteWide: true });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { extractChecklist } from '../../src/checklists/extract.ts';
+import { apiClient } from '../support/api-client.ts';
 import { launchChromium, testOutput } from '../support/browser.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { docsDir } from '../support/site.ts';
@@ -20,7 +21,6 @@ let env: Record<string, string>;
 let browser: Browser;
 let alice: BrowserContext;
 let page: Page;
-let runId = '';
 /** How long a page may take to show what the server knows (a restarted server loads its config first). */
 const patience = { timeout: 10_000 };
 
@@ -128,6 +128,42 @@ async function openChecklist(p: Page, path = '/checklists/pre-workshop/'): Promi
 	expect(errors).toEqual([]);
 }
 
+/**
+ * A pre-workshop run of its own for a test, made through the API as Alice: started, every check
+ * run (the run-all job finished), and with `ticked` the support item ticked and the expected
+ * attendance recorded as 18. Each test sets up what it needs; none reads another's run.
+ */
+async function seededRun(options: { ticked?: boolean } = {}): Promise<string> {
+	const api = await aliceApi();
+	const runId = (await api.call('/api/runs', { json: { checklist: 'pre-workshop', workshop: '2026-12' } })).body.run.id as string;
+	expect((await api.call(`/api/runs/${runId}/run-all`, { json: {} })).status).toBe(202);
+	await expect.poll(async () => (await api.call(`/api/runs/${runId}`)).body.runAll?.state, { timeout: 30_000 }).toBe('finished');
+	if (options.ticked) {
+		expect((await api.call(`/api/runs/${runId}/items/${supportItem}`, { json: { checked: true } })).status).toBe(200);
+		const attendance = items.find((i) => i.fields.some((f) => f.name === 'expected-attendance'))!;
+		expect((await api.call(`/api/runs/${runId}/items/${attendance.id}`, { json: { field: 'expected-attendance', value: '18' } })).status).toBe(200);
+	}
+	return runId;
+}
+
+let alice$: { url: string; api: ReturnType<typeof apiClient> } | null = null;
+/** Alice's API client, signed in once per server (sign-ins are rate-limited per address). */
+async function aliceApi(): Promise<ReturnType<typeof apiClient>> {
+	if (!alice$ || alice$.url !== server.url) {
+		const api = apiClient(server.url);
+		await api.signIn(token, 'Alice');
+		alice$ = { url: server.url, api };
+	}
+	return alice$.api;
+}
+
+/** Alice's browser carries her session (the sign-in form has its own test, the first one). */
+async function signInAlice(context: BrowserContext): Promise<void> {
+	const cookie = (await aliceApi()).cookie;
+	const at = cookie.indexOf('=');
+	await context.addCookies([{ name: cookie.slice(0, at), value: cookie.slice(at + 1), url: server.url }]);
+}
+
 const status = (p: Page, id: string) => p.locator(`#item-${id} .hb-status`);
 const text = (l: Locator) => l.innerText();
 
@@ -146,14 +182,14 @@ describe('a checklist run in Chromium', () => {
 		await page.locator('#hb-run-new input[name=workshop]').fill('2026-12');
 		await page.locator('#hb-run-new button[type=submit]').click();
 		await expect.poll(() => page.locator('[data-ref=live]').innerText(), patience).toBe('● live');
-		runId = new URL(page.url()).searchParams.get('run')!;
+		const runId = new URL(page.url()).searchParams.get('run')!;
 		expect(runId).toMatch(/^\w+$/);
 		expect(await page.locator('[data-ref=run] option:checked').innerText()).toMatch(/^2026-12 · .* · Alice$/);
 
 		// A reader follows the run in another browser; nothing they look at may move as results arrive.
 		const readerContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 		const reader = await readerContext.newPage();
-		await openChecklist(reader);
+		await openChecklist(reader, `/checklists/pre-workshop/?run=${runId}`);
 		await expect.poll(() => reader.locator('[data-ref=live]').innerText(), patience).toBe('● live');
 		await reader.locator('#access').evaluate((h) => h.scrollIntoView());
 		await reader.evaluate(() => {
@@ -203,11 +239,15 @@ describe('a checklist run in Chromium', () => {
 	}, 60_000);
 
 	it('shows a tick and a recorded value made in one browser in another, live', async () => {
+		const runId = await seededRun();
+		await signInAlice(alice);
+		await openChecklist(page, `/checklists/pre-workshop/?run=${runId}`);
+		await expect.poll(() => page.locator('[data-ref=live]').innerText(), patience).toBe('● live');
 		const readerContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 		// A second facilitator: anonymous readers do not see recorded values (issue 10).
 		expect((await readerContext.request.post(`${server.url}/api/session`, { data: { token, name: 'Bob' }, headers: { origin: server.url } })).status()).toBe(200);
 		const reader = await readerContext.newPage();
-		await openChecklist(reader);
+		await openChecklist(reader, `/checklists/pre-workshop/?run=${runId}`);
 		await expect.poll(() => reader.locator('[data-ref=live]').innerText(), patience).toBe('● live');
 		expect(await reader.locator(`#item-${supportItem} .hb-item__tick`).isChecked()).toBe(false);
 
@@ -230,6 +270,8 @@ describe('a checklist run in Chromium', () => {
 	}, 60_000);
 
 	it('keeps everything across a reload', async () => {
+		const runId = await seededRun({ ticked: true });
+		await signInAlice(alice);
 		await openChecklist(page, `/checklists/pre-workshop/?run=${runId}`);
 		await expect.poll(() => text(status(page, 'litellm-ready')), patience).toBe('fail');
 		expect(await text(status(page, 'healthz'))).toBe('pass');
@@ -243,9 +285,10 @@ describe('a checklist run in Chromium', () => {
 	}, 60_000);
 
 	it('lets an anonymous reader see the run but not tick or record, only run public checks', async () => {
+		const runId = await seededRun();
 		const anonymous = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 		const reader = await anonymous.newPage();
-		await openChecklist(reader);
+		await openChecklist(reader, `/checklists/pre-workshop/?run=${runId}`);
 		await expect.poll(() => text(status(reader, 'litellm-ready')), patience).toBe('fail');
 		const tick = reader.locator(`#item-${itemId('Runbooks reachable by everyone')} .hb-item__tick`);
 		expect(await tick.isDisabled()).toBe(true);
@@ -266,6 +309,10 @@ describe('a checklist run in Chromium', () => {
 	}, 60_000);
 
 	it('saves screenshots of the checklist page in light and dark themes', async () => {
+		const runId = await seededRun({ ticked: true });
+		await signInAlice(alice);
+		await openChecklist(page, `/checklists/pre-workshop/?run=${runId}`);
+		await expect.poll(() => text(status(page, 'litellm-ready')), patience).toBe('fail');
 		await page.locator('[data-ref=blockers-box]').evaluate((d) => ((d as HTMLDetailsElement).open = true));
 		await page.screenshot({ path: join(testOutput, 'checklist-light.png') });
 		await page.screenshot({ path: join(testOutput, 'checklist-light-full.png'), fullPage: true });
@@ -286,6 +333,10 @@ describe('a checklist run in Chromium', () => {
 	}, 60_000);
 
 	it('records the decision, signs off, and then shows the run frozen everywhere', async () => {
+		const runId = await seededRun({ ticked: true });
+		await signInAlice(alice);
+		await openChecklist(page, `/checklists/pre-workshop/?run=${runId}`);
+		await expect.poll(() => text(status(page, 'litellm-ready')), patience).toBe('fail');
 		const watcherContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 		const watcher = await watcherContext.newPage();
 		await openChecklist(watcher, `/checklists/pre-workshop/?run=${runId}`);
@@ -319,9 +370,15 @@ describe('a checklist run in Chromium', () => {
 	}, 60_000);
 
 	it('still shows the stored run after the server restarts', async () => {
+		const runId = await seededRun({ ticked: true });
+		const api = await aliceApi();
+		expect((await api.call(`/api/runs/${runId}/decision`, { json: { decision: 'no-go', note: 'Blocker: LiteLLM readiness.' } })).status).toBe(200);
+		expect((await api.call(`/api/runs/${runId}/sign-off`, { json: {} })).status).toBe(200);
+		await signInAlice(alice);
 		const port = Number(new URL(server.url).port);
 		await server.stop();
 		server = await startServer(env, port);
+		alice$ = null;
 		await openChecklist(page, `/checklists/pre-workshop/?run=${runId}`);
 		await expect.poll(() => text(status(page, 'litellm-ready')), patience).toBe('fail');
 		expect(await page.locator('input[data-field-name=expected-attendance]').inputValue()).toBe('18');
@@ -329,6 +386,7 @@ describe('a checklist run in Chromium', () => {
 	}, 60_000);
 
 	it('re-runs the watched checks on the workshop-day board and links red ones to their runbook', async () => {
+		await signInAlice(alice);
 		await openChecklist(page, '/checklists/workshop-day/');
 		await page.locator('[data-ref=new]').click();
 		await page.locator('#hb-run-new button[type=submit]').click();

@@ -1,23 +1,8 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium, openPage, testOutput } from '../support/browser.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { siteInChromium, testOutput } from '../support/browser.ts';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-	server = await startServer();
-	browser = await launchChromium();
-});
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-});
-
-/** Opens a page of the running handbook, collecting what went wrong while it loaded. */
-const open = (path: string) => openPage(browser, server.url + path);
+const { open } = siteInChromium();
 
 describe('the capacity planner in Chromium', () => {
 	it('updates as the inputs change', async () => {

@@ -3,7 +3,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
 import { handbook as cli } from '../support/cli.ts';
-import { startHandbook, type Handbook } from '../security/edge-harness.ts';
+import { startHandbook, type Handbook } from '../support/handbook.ts';
 
 // Issue 14 in Chromium: people invited by name sign in by their link; the page names them; a
 // facilitator's decision and sign-off are refused with the reason; an approver signs off.
@@ -15,7 +15,7 @@ const text = (l: Locator) => l.innerText();
 
 /** Invites a person with the CLI and opens their link in a fresh browser context, landing on the checklist. */
 async function signedInPage(name: string, role: string, path: string): Promise<Page> {
-	const made = await cli(['invite', name, '--role', role], { HANDBOOK_DATA_DIR: h.dataDir, HANDBOOK_CONFIG: join(h.dataDir, 'handbook.config.ts'), HANDBOOK_SITE_URL: h.url, HANDBOOK_ACTOR: 'Lead Person' });
+	const made = await cli(['invite', name, '--role', role], { HANDBOOK_DATA_DIR: h.dataDir, HANDBOOK_CONFIG: h.configFile, HANDBOOK_SITE_URL: h.url, HANDBOOK_ACTOR: 'Lead Person' });
 	expect(made.code, made.stderr).toBe(0);
 	const link = /http:\/\/\S+\/api\/session\?token=\S+/.exec(made.stdout)![0];
 	const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

@@ -1,24 +1,9 @@
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium, openPage, testOutput } from '../support/browser.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { siteInChromium, testOutput } from '../support/browser.ts';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-	server = await startServer();
-	browser = await launchChromium();
-});
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-});
-
-/** Opens a page of the running handbook, collecting what went wrong while it loaded. */
-const open = (path: string) => openPage(browser, server.url + path);
+const { open } = siteInChromium();
 
 describe('in Chromium', () => {
 	it('opens the home page without console errors', async () => {

@@ -4,38 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox.ts';
+import { apiClient } from '../support/api-client.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { startHttpServer, type TestServer } from '../support/targets/https-server.ts';
 import { startTarpit, type Tarpit } from '../support/targets/tarpit.ts';
 
 const token = 'fault-tests-token-8842';
 
-/** A browser-like client for one server: JSON, same origin, the session cookie. */
+/** The tests' one API client (test/support/api-client.ts) for a server, signing in with this file's token. */
 function client(server: RunningServer) {
-	let cookie = '';
-	const call = async (path: string, init: { method?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {}) => {
-		const res = await fetch(server.url + path, {
-			method: init.method ?? (init.json !== undefined || init.body !== undefined ? 'POST' : 'GET'),
-			headers: { origin: server.url, ...(cookie ? { cookie } : {}), ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
-			body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
-			redirect: 'manual',
-		});
-		const text = await res.text();
-		let body: any = text;
-		try {
-			body = JSON.parse(text);
-		} catch {
-			// not JSON
-		}
-		return { status: res.status, body };
-	};
-	return {
-		call,
-		async signIn() {
-			const res = await fetch(`${server.url}/api/session`, { method: 'POST', headers: { origin: server.url, 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
-			cookie = res.headers.get('set-cookie')!.split(';')[0]!;
-		},
-	};
+	const api = apiClient(server.url);
+	return { call: api.call, signIn: () => api.signIn(token) };
 }
 
 /** A config of one loopback region with an OK target and a tarpit, bound to pre-workshop ids. */
@@ -123,9 +102,8 @@ describe('faults of the target and the disk', () => {
 			const api = client(server);
 			await api.signIn();
 			const runId = (await api.call('/api/runs', { json: { checklist: 'pre-workshop' } })).body.run.id;
-			const started = performance.now();
+			// The result says the deadline stopped it, and the tarpit's socket is closed: events, not a stopwatch.
 			const { body } = await api.call(`/api/runs/${runId}/checks/grafana-ready`, { method: 'POST' });
-			expect(performance.now() - started).toBeLessThan(3_000);
 			expect(body.results[0]).toMatchObject({ status: 'error', message: 'no answer within the 700 ms deadline; the probe was stopped' });
 			await pit.allClosed(2_000);
 			expect(pit.open()).toBe(0);

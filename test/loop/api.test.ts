@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient, type ApiAnswer, type CallInit } from '../support/api-client.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 
 // The workshop loop's API against the built server: every contract of issue 13 and each bad input.
@@ -10,34 +11,15 @@ const month = '2026-12';
 let server: RunningServer;
 let facilitator = '';
 
-interface Reply {
-	status: number;
-	body: any;
-	text: string;
-	headers: Headers;
-}
+let anonymous: ReturnType<typeof apiClient>;
+/** A request with no session (a participant's first visit, a stranger). */
+const call = (path: string, init: CallInit = {}) => anonymous.call(path, init);
 
-async function call(path: string, init: { method?: string; json?: unknown; body?: string; cookie?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
-	const headers = new Headers(init.headers);
-	if (init.json !== undefined) headers.set('content-type', 'application/json');
-	if (init.cookie) headers.set('cookie', init.cookie);
-	headers.set('origin', server.url);
-	const res = await fetch(server.url + path, { method: init.method ?? (init.json !== undefined || init.body !== undefined ? 'POST' : 'GET'), headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body, redirect: 'manual' });
-	const text = await res.text();
-	let body: any = text;
-	try {
-		body = JSON.parse(text);
-	} catch {
-		// not JSON
-	}
-	return { status: res.status, body, text, headers: res.headers };
-}
-
-const asFacilitator = (path: string, init: Parameters<typeof call>[1] = {}) => call(path, { ...init, cookie: facilitator });
+const asFacilitator = (path: string, init: CallInit = {}) => call(path, { ...init, cookie: facilitator });
 /** A participant's browser: its own cookie jar of one cookie. */
 function participant() {
 	let jar = '';
-	return async (path: string, init: Parameters<typeof call>[1] = {}) => {
+	return async (path: string, init: CallInit = {}) => {
 		const r = await call(path, { ...init, cookie: jar || undefined });
 		const set = r.headers.get('set-cookie');
 		if (set?.startsWith('handbook_participant=')) jar = set.split(';')[0]!;
@@ -52,9 +34,8 @@ const feedback = (extra: Record<string, unknown> = {}) => ({ workshop: month, co
 beforeAll(async () => {
 	const dataDir = mkdtempSync(join(tmpdir(), 'handbook-loop-api-'));
 	server = await startServer({ HANDBOOK_DATA_DIR: dataDir, HANDBOOK_FACILITATOR_TOKEN: token });
-	const signIn = await call('/api/session', { json: { token, name: 'Dana' } });
-	expect(signIn.status).toBe(200);
-	facilitator = signIn.headers.get('set-cookie')!.split(';')[0]!;
+	anonymous = apiClient(server.url);
+	facilitator = await apiClient(server.url).signIn(token, 'Dana');
 });
 
 afterAll(async () => {
@@ -169,7 +150,7 @@ describe('help requests', () => {
 	it('limits each browser (429 with Retry-After), and the refusals store nothing', async () => {
 		const carol = participant();
 		const before = (await asFacilitator(`/api/workshops/${month}/summary`)).body.help.requests;
-		const replies: Reply[] = [];
+		const replies: ApiAnswer[] = [];
 		for (let i = 0; i < 14; i++) replies.push(await carol('/api/help', { json: help({ github: `carol${i}` }) }));
 		const statuses = replies.map((r) => r.status);
 		expect(statuses.filter((s) => s === 201).length).toBeGreaterThanOrEqual(10);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { percentile, summarizeWorkshop } from '../../src/records/workshop-summary.ts';
-import { RequestError } from '../../src/server/runs.ts';
+import { RequestError } from '../../src/server/request-error.ts';
 import { WorkshopService } from '../../src/server/workshops.ts';
 import { Store } from '../../src/store/store.ts';
 

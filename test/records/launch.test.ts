@@ -51,15 +51,37 @@ describe('the pipeline checks against a real Prometheus with the page\'s alertin
 	let stack: PrometheusStack;
 	let env: Record<string, string>;
 
+	/**
+	 * Waits until something the stack reports holds (Prometheus has scraped what the exporter now
+	 * serves, Alertmanager has the Watchdog): the tests follow events, not a guessed delay. The
+	 * bound only keeps a broken stack from hanging the run.
+	 */
+	async function until(what: string, holds: () => Promise<boolean>): Promise<void> {
+		for (let i = 0; i < 600; i++) {
+			if (await holds().catch(() => false)) return;
+			await sleep(100);
+		}
+		throw new Error(`never happened: ${what}`);
+	}
+	const scraped = (query: string, value: number) =>
+		until(`Prometheus answers ${query} = ${value}`, async () => {
+			const body = (await (await fetch(`${stack.prometheusUrl}/api/v1/query?query=${encodeURIComponent(query)}`)).json()) as { data?: { result?: Array<{ value: [number, string] }> } };
+			return Number(body.data?.result?.[0]?.value[1]) === value;
+		});
+
 	beforeAll(async () => {
 		// The rules exactly as the page tells the team to load them, plus the usual Watchdog.
 		const rules = /```yaml\n(groups:\n {2}- name: content-pipeline[\s\S]*?)```/.exec(page)![1]!;
 		const watchdog = '  - name: meta\n    rules:\n      - alert: Watchdog\n        expr: vector(1)\n';
 		stack = await startPrometheusStack({ rules: rules + watchdog, exposition: telemetry({ success: 40, failed: 1, generated: 24, expected: 24 }) });
 		// Counters need two samples to show runs in the window: the pipeline runs ten more times.
-		await sleep(2_500);
+		await scraped('content_pipeline_runs_total{status="success"}', 40);
 		stack.exporter.set(telemetry({ success: 50, failed: 1, generated: 24, expected: 24 }));
-		await sleep(2_500);
+		await scraped('content_pipeline_runs_total{status="success"}', 50);
+		await until('Alertmanager has the Watchdog', async () => {
+			const alerts = (await (await fetch(`${stack.alertmanagerUrl}/api/v2/alerts?filter=${encodeURIComponent('alertname="Watchdog"')}`)).json()) as Array<{ status: { state: string } }>;
+			return alerts.some((a) => a.status.state === 'active');
+		});
 		const dir = mkdtempSync(join(tmpdir(), 'handbook-launch-'));
 		const configFile = join(dir, 'handbook.config.ts');
 		writeFileSync(
@@ -100,7 +122,7 @@ describe('the pipeline checks against a real Prometheus with the page\'s alertin
 
 	it('fails when a run silently drops templates, and keeps the workshop checks out', async () => {
 		stack.exporter.set(telemetry({ success: 51, failed: 1, generated: 21, expected: 24 }));
-		await sleep(2_500);
+		await scraped('content_pipeline_last_run_templates_generated', 21);
 		const dropped = await handbook(['checks', 'run', 'pipeline-templates-generated', '--env', 'content-pipeline'], env);
 		expect(dropped.code).toBe(3);
 		expect(dropped.stdout).toMatch(/FAIL +pipeline-templates-generated +the last run produced 3 templates fewer than expected: content was dropped/);

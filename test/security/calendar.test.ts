@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHandbook, type Handbook } from './edge-harness.ts';
+import { startHandbook, type Handbook } from '../support/handbook.ts';
 
 // Finding 10 of issue 10 (calendar): /calendar.ics built its links from the Host header, which a
 // client chooses (a poisoned shared cache then served them to everyone), and was cached publicly.

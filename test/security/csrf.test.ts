@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHandbook, type Handbook } from './edge-harness.ts';
+import { startHandbook, type Handbook } from '../support/handbook.ts';
 
 // Finding 8 of issue 10: a JSON POST with a foreign Origin was accepted (201); only SameSite and
 // the missing CORS preflight stopped it. Now our middleware refuses it whatever the content type,

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startHandbook, type Handbook } from './edge-harness.ts';
+import { startHandbook, type Handbook } from '../support/handbook.ts';
 
 // Finding 10 of issue 10 (echo): one client could hold 199 of the 200 WebSocket echo slots the
 // participants' self-check needs.

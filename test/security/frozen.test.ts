@@ -1,14 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChecksInFlightError, Store } from '../../src/store/store.ts';
 import { apiClient } from '../support/api-client.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { facilitatorToken, startHandbook } from '../support/handbook.ts';
+import type { RunningServer } from '../support/server.ts';
 import { startHttpServer, type TestServer } from '../support/targets/https-server.ts';
-
-const token = 'frozen-token-2290';
 
 /** The run's audit actions in order, read from the SQLite file as an auditor would. */
 function auditActions(dir: string, runId: string): string[] {
@@ -35,17 +34,9 @@ describe('a signed-off run is frozen', () => {
 			}
 			res.end('OK');
 		});
-		dir = mkdtempSync(join(tmpdir(), 'handbook-frozen-'));
-		const config = join(dir, 'handbook.config.ts');
-		writeFileSync(
-			config,
-			`export default ${JSON.stringify({
-				defaultEnvironment: 'local',
-				environments: { local: { title: 'Local', regions: [{ name: 'loopback', title: 'Loopback', host: '127.0.0.1', wildcard: '*.example.test', kubeContext: 'none', proxy: 'primary' }] } },
-				checks: [{ id: 'smoke-workspace', title: 'slow', kind: 'http', timeoutMs: 60_000, cacheSeconds: 0, runbook: '/incidents/', params: { url: `${target.url}/slow` }, outcomes: [{ status: 'pass', message: 'ok' }] }],
-			})};\n`,
-		);
-		server = await startServer({ HANDBOOK_CONFIG: config, HANDBOOK_DATA_DIR: dir, HANDBOOK_FACILITATOR_TOKEN: token });
+		const handbook = await startHandbook({ checks: [{ id: 'smoke-workspace', title: 'slow', kind: 'http', timeoutMs: 60_000, cacheSeconds: 0, runbook: '/incidents/', params: { url: `${target.url}/slow` }, outcomes: [{ status: 'pass', message: 'ok' }] }] });
+		server = handbook.server;
+		dir = handbook.dataDir;
 	});
 	afterAll(async () => {
 		release();
@@ -55,7 +46,7 @@ describe('a signed-off run is frozen', () => {
 
 	it('refuses sign-off while a check of the run is in flight, naming it; signs off once it has finished, and nothing is written after', async () => {
 		const api = apiClient(server.url);
-		await api.signIn(token, 'Alice');
+		await api.signIn(facilitatorToken, 'Alice');
 		const runId = (await api.call('/api/runs', { json: { checklist: 'pre-workshop' } })).body.run.id;
 		expect((await api.call(`/api/runs/${runId}/decision`, { json: { decision: 'go', note: 'go for the freeze test: the blockers are not what it is about' } })).status).toBe(200);
 		const check = api.call(`/api/runs/${runId}/checks/smoke-workspace`, { method: 'POST' });

@@ -1,14 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChecklistRegistry } from '../../src/checklists/registry.ts';
 import { apiClient } from '../support/api-client.ts';
-import { startServer } from '../support/server.ts';
+import { facilitatorToken, startHandbook } from '../support/handbook.ts';
 import { startHttpServer, type TestServer } from '../support/targets/https-server.ts';
-
-const token = 'full-disk-token-7310';
 
 // A real 1 MiB tmpfs as the data directory, as in test/faults: needs `mount`, i.e. root.
 const canMount = (() => {
@@ -43,19 +41,10 @@ describe.skipIf(!canMount)('a disk that fills during a probe', () => {
 	it('leaves no result running: once writes work again the row is settled as an error saying why', async () => {
 		const mnt = mkdtempSync(join(tmpdir(), 'handbook-full-probe-'));
 		execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt]);
-		const config = join(tmpdir(), `handbook-full-probe-${process.pid}.config.ts`);
-		writeFileSync(
-			config,
-			`export default ${JSON.stringify({
-				defaultEnvironment: 'local',
-				environments: { local: { title: 'Local', regions: [{ name: 'loopback', title: 'Loopback', host: '127.0.0.1', wildcard: '*.example.test', kubeContext: 'none', proxy: 'primary' }] } },
-				checks: [{ id: 'grafana-ready', title: 'slow', kind: 'http', timeoutMs: 60_000, cacheSeconds: 0, runbook: '/incidents/', params: { url: `${target.url}/slow` }, outcomes: [{ status: 'pass', message: 'ok' }] }],
-			})};\n`,
-		);
-		const server = await startServer({ HANDBOOK_CONFIG: config, HANDBOOK_DATA_DIR: mnt, HANDBOOK_FACILITATOR_TOKEN: token });
+		const { server } = await startHandbook({ dataDir: mnt, checks: [{ id: 'grafana-ready', title: 'slow', kind: 'http', timeoutMs: 60_000, cacheSeconds: 0, runbook: '/incidents/', params: { url: `${target.url}/slow` }, outcomes: [{ status: 'pass', message: 'ok' }] }] });
 		try {
 			const api = apiClient(server.url);
-			await api.signIn(token);
+			await api.signIn(facilitatorToken);
 			const runId = (await api.call('/api/runs', { json: { checklist: 'pre-workshop' } })).body.run.id;
 			const check = api.call(`/api/runs/${runId}/checks/grafana-ready`, { method: 'POST' });
 			for (let i = 0; i < 200 && held === 0; i++) await new Promise((r) => setTimeout(r, 25));

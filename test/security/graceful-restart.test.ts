@@ -1,14 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api-client.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { facilitatorToken, startHandbook, writeTestConfig } from '../support/handbook.ts';
+import type { RunningServer } from '../support/server.ts';
 import { openEventStream } from '../support/sse.ts';
 import { startHttpServer, type TestServer } from '../support/targets/https-server.ts';
-
-const token = 'restart-token-8817';
 
 /** One result row as stored, read from the SQLite file after the process is gone. */
 function storedResult(dir: string, runId: string): { state: string; status: string | null; message: string | null } {
@@ -35,15 +32,7 @@ describe('a graceful restart (SIGTERM)', () => {
 			}
 			res.end('OK');
 		});
-		config = join(mkdtempSync(join(tmpdir(), 'handbook-restart-config-')), 'handbook.config.ts');
-		writeFileSync(
-			config,
-			`export default ${JSON.stringify({
-				defaultEnvironment: 'local',
-				environments: { local: { title: 'Local', regions: [{ name: 'loopback', title: 'Loopback', host: '127.0.0.1', wildcard: '*.example.test', kubeContext: 'none', proxy: 'primary' }] } },
-				checks: [{ id: 'smoke-workspace', title: 'slow', kind: 'http', timeoutMs: 60_000, cacheSeconds: 0, runbook: '/incidents/', params: { url: `${target.url}/slow` }, outcomes: [{ status: 'pass', message: 'ok' }] }],
-			})};\n`,
-		);
+		config = writeTestConfig({ checks: [{ id: 'smoke-workspace', title: 'slow', kind: 'http', timeoutMs: 60_000, cacheSeconds: 0, runbook: '/incidents/', params: { url: `${target.url}/slow` }, outcomes: [{ status: 'pass', message: 'ok' }] }] });
 	});
 	afterAll(async () => {
 		release();
@@ -51,10 +40,9 @@ describe('a graceful restart (SIGTERM)', () => {
 	});
 
 	async function underWay(env: Record<string, string> = {}) {
-		const dir = mkdtempSync(join(tmpdir(), 'handbook-restart-'));
-		const server = await startServer({ HANDBOOK_CONFIG: config, HANDBOOK_DATA_DIR: dir, HANDBOOK_FACILITATOR_TOKEN: token, ...env });
+		const { server, dataDir: dir } = await startHandbook({ configFile: config, env });
 		const api = apiClient(server.url);
-		await api.signIn(token);
+		await api.signIn(facilitatorToken);
 		const runId = (await api.call('/api/runs', { json: { checklist: 'pre-workshop' } })).body.run.id;
 		expect((await api.call('/api/health?ready')).body).toEqual({ status: 'ready' });
 		const stream = await openEventStream(`${server.url}/api/runs/${runId}/events`);

@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
 import { startHttpServer, type TestServer } from '../support/targets/https-server.ts';
-import { facilitatorToken, startHandbook, type Handbook } from './edge-harness.ts';
+import { facilitatorToken, startHandbook, type Handbook } from '../support/handbook.ts';
 
 // Finding 7 of issue 10: no X-Frame-Options or frame-ancestors, so a page on another port of the
 // same site framed the checklist and it ran signed in. Now every response, prerendered pages and

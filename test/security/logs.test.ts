@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LogLimiter } from '../../src/server/log-limit.ts';
-import { startHandbook } from './edge-harness.ts';
+import { startHandbook } from '../support/handbook.ts';
 
 // Finding 10 of issue 10 (logs): a 15 KB path was logged whole, 43 MB of log in 3.6 s from one client.
 describe('the server log', () => {

@@ -1,12 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api-client.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { facilitatorToken, startHandbook } from '../support/handbook.ts';
+import type { RunningServer } from '../support/server.ts';
 import { startHttpServer, type TestServer } from '../support/targets/https-server.ts';
 
-const token = 'metrics-facilitator-token-1180';
 const metricsToken = 'prometheus-scrape-token-5093';
 
 describe('/api/metrics with HANDBOOK_METRICS_TOKEN set', () => {
@@ -14,19 +11,9 @@ describe('/api/metrics with HANDBOOK_METRICS_TOKEN set', () => {
 	let server: RunningServer;
 	beforeAll(async () => {
 		target = await startHttpServer((_, res) => void res.end('OK'));
-		const dir = mkdtempSync(join(tmpdir(), 'handbook-metrics-'));
-		const config = join(dir, 'handbook.config.ts');
-		writeFileSync(
-			config,
-			`export default ${JSON.stringify({
-				defaultEnvironment: 'local',
-				environments: { local: { title: 'Local', regions: [{ name: 'loopback', title: 'Loopback', host: '127.0.0.1', wildcard: '*.example.test', kubeContext: 'none', proxy: 'primary' }] } },
-				checks: [{ id: 'litellm-ready', title: 'gateway', kind: 'http', runbook: '/incidents/', params: { url: `${target.url}/health` }, outcomes: [{ status: 'pass', message: 'ok' }] }],
-			})};\n`,
-		);
-		server = await startServer({ HANDBOOK_CONFIG: config, HANDBOOK_DATA_DIR: dir, HANDBOOK_FACILITATOR_TOKEN: token, HANDBOOK_METRICS_TOKEN: metricsToken });
+		server = (await startHandbook({ checks: [{ id: 'litellm-ready', title: 'gateway', kind: 'http', runbook: '/incidents/', params: { url: `${target.url}/health` }, outcomes: [{ status: 'pass', message: 'ok' }] }], env: { HANDBOOK_METRICS_TOKEN: metricsToken } })).server;
 		const api = apiClient(server.url);
-		await api.signIn(token);
+		await api.signIn(facilitatorToken);
 		const runId = (await api.call('/api/runs', { json: { checklist: 'pre-workshop' } })).body.run.id;
 		expect((await api.call(`/api/runs/${runId}/checks/litellm-ready`, { method: 'POST' })).status).toBe(200);
 	});
@@ -44,7 +31,7 @@ describe('/api/metrics with HANDBOOK_METRICS_TOKEN set', () => {
 			expect((await apiClient(server.url).call('/api/metrics', { headers: { authorization } })).status, authorization).toBe(401);
 		}
 		const staff = apiClient(server.url);
-		await staff.signIn(token);
+		await staff.signIn(facilitatorToken);
 		expect((await staff.call('/api/metrics')).status).toBe(401);
 	});
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { facilitatorToken, startHandbook, type Handbook } from './edge-harness.ts';
+import { facilitatorToken, startHandbook, type Handbook } from '../support/handbook.ts';
 
 // Finding 6 of issue 10: behind a reverse proxy every client shared the proxy's address, so 12
 // bad sign-ins from one client locked every facilitator out, and the cookie was never Secure.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer, type TestServer } from '../support/targets/https-server.ts';
-import { startHandbook, type Handbook } from './edge-harness.ts';
+import { startHandbook, type Handbook } from '../support/handbook.ts';
 
 // Finding 4 of issue 10: a 401 page echoing the token was cut before the exact-match redactor
 // ran, so most of the token got out; encodings and case variants passed untouched; a kubeconfig

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChecklistRegistry } from '../../src/checklists/registry.ts';
 import { handbook as cli } from '../support/cli.ts';
-import { startHandbook, type Handbook } from './edge-harness.ts';
+import { startHandbook, type Handbook } from '../support/handbook.ts';
 
 // Issue 14: named people with roles. Each person is invited with `handbook invite` (the CLI,
 // against the server's data directory), signs in by their link, and every mutating endpoint is
@@ -84,7 +84,7 @@ beforeAll(async () => {
 		checks: [{ id: 'litellm-ready', title: 'LiteLLM ready', kind: 'http', timeoutMs: 2000, runbook: '/incidents/ai-gateway-auth-failure/#diagnosis', params: { url: 'http://127.0.0.1:9/ready' }, outcomes: [{ status: 'pass', message: 'ok' }] }],
 		env: { HANDBOOK_SITE_URL: 'http://127.0.0.1' },
 	});
-	env = { HANDBOOK_DATA_DIR: h.dataDir, HANDBOOK_CONFIG: join(h.dataDir, 'handbook.config.ts'), HANDBOOK_SITE_URL: h.url, HANDBOOK_ACTOR: 'Lead Person' };
+	env = { HANDBOOK_DATA_DIR: h.dataDir, HANDBOOK_CONFIG: h.configFile, HANDBOOK_SITE_URL: h.url, HANDBOOK_ACTOR: 'Lead Person' };
 	for (const [who, name] of [['facilitator', 'Fay Cole'], ['on-call', 'Oni Carr'], ['approver', 'Ana Ruiz']] as const) {
 		const made = await invite(name, ['--role', who]);
 		expect(made.code, made.stderr).toBe(0);
@@ -172,12 +172,12 @@ describe('the record names the person', () => {
 		try {
 			const rows = db.prepare('SELECT actor, subject, action FROM audit WHERE run_id = ? ORDER BY id').all(id) as { actor: string; subject: string | null; action: string }[];
 			expect(rows.map((r) => [r.actor, r.action])).toEqual([
-				['Security test', 'run.start'],
+				['Test facilitator', 'run.start'],
 				['Oni Carr', 'item.tick'],
 				['Ana Ruiz', 'run.decide'],
 				['Ana Ruiz', 'run.sign-off'],
 			]);
-			expect(rows[0]!.subject).toBe('break-glass:security test');
+			expect(rows[0]!.subject).toBe('break-glass:test facilitator');
 			expect(rows[1]!.subject).toMatch(/^invite:[0-9a-f-]{36}$/);
 			expect(rows[2]!.subject).toBe(rows[3]!.subject);
 			expect(rows[2]!.subject).not.toBe(rows[1]!.subject);

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, testOutput } from '../support/browser.ts';
-import { startHandbook, type Handbook } from './edge-harness.ts';
+import { startHandbook, type Handbook } from '../support/handbook.ts';
 
 // Issue 11 (signing in): the home page never said how facilitators sign in, the one-time link
 // always landed on the home page, and a used link showed a raw JSON 401.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { facilitatorToken, startHandbook, type Handbook } from './edge-harness.ts';
+import { facilitatorToken, startHandbook, type Handbook } from '../support/handbook.ts';
 
 // Findings 5 and 6 of issue 10: `GET /api/session?token=` accepted the long-lived configured
 // token (which then sits in browser history and proxy logs) and was never rate limited (2,000

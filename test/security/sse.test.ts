@@ -1,26 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChecklistRegistry } from '../../src/checklists/registry.ts';
 import { apiClient } from '../support/api-client.ts';
 import { seedRun } from '../support/seed-run.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { facilitatorToken, startHandbook } from '../support/handbook.ts';
+import type { RunningServer } from '../support/server.ts';
 import { openEventStream, type EventStream } from '../support/sse.ts';
 
-const token = 'sse-token-4471';
-
-/** A config of one public check; the runs below are seeded straight into the store. */
-function writeConfig(dir: string): string {
-	const file = join(dir, 'handbook.config.ts');
-	const config = {
-		defaultEnvironment: 'local',
-		environments: { local: { title: 'Local', regions: [{ name: 'loopback', title: 'Loopback', host: '127.0.0.1', wildcard: '*.example.test', kubeContext: 'none', proxy: 'primary' }] } },
-		checks: [{ id: 'healthz', title: 'healthz', kind: 'http', access: 'public', runbook: '/incidents/', params: { url: 'http://127.0.0.1:9/healthz' }, outcomes: [{ status: 'pass', message: 'ok' }] }],
-	};
-	writeFileSync(file, `export default ${JSON.stringify(config)};\n`);
-	return file;
-}
+/** One public check; the runs below are seeded straight into the store. */
+const checks = [{ id: 'healthz', title: 'healthz', kind: 'http', access: 'public', runbook: '/incidents/', params: { url: 'http://127.0.0.1:9/healthz' }, outcomes: [{ status: 'pass', message: 'ok' }] }];
 
 const manualItem = () => new ChecklistRegistry().get('pre-workshop')!.items.find((i) => !i.checkId && i.fields.length === 0)!;
 
@@ -32,9 +22,9 @@ describe('live events cost O(new events)', () => {
 	beforeAll(async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'handbook-sse-'));
 		runId = seedRun(dir, 10_000);
-		server = await startServer({ HANDBOOK_CONFIG: writeConfig(dir), HANDBOOK_DATA_DIR: dir, HANDBOOK_FACILITATOR_TOKEN: token });
+		server = (await startHandbook({ checks, dataDir: dir })).server;
 		api = apiClient(server.url);
-		await api.signIn(token);
+		await api.signIn(facilitatorToken);
 		revision = (await api.call(`/api/runs/${runId}`)).body.revision;
 	}, 120_000);
 	afterAll(async () => server?.stop());
@@ -101,7 +91,7 @@ describe('caps on open streams', () => {
 	beforeAll(async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'handbook-sse-caps-'));
 		runId = seedRun(dir, 10);
-		server = await startServer({ HANDBOOK_CONFIG: writeConfig(dir), HANDBOOK_DATA_DIR: dir, HANDBOOK_FACILITATOR_TOKEN: token, HANDBOOK_SSE_MAX_PER_CLIENT: '3', HANDBOOK_SSE_MAX_STREAMS: '8' });
+		server = (await startHandbook({ checks, dataDir: dir, env: { HANDBOOK_SSE_MAX_PER_CLIENT: '3', HANDBOOK_SSE_MAX_STREAMS: '8' } })).server;
 	});
 	afterAll(async () => server?.stop());
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { facilitatorToken, startHandbook, type Handbook } from './edge-harness.ts';
+import { facilitatorToken, startHandbook, type Handbook } from '../support/handbook.ts';
 
 // Finding 3 of issue 10: the `command` kind removed only the current environment's secret
 // variables, so a program that dumps its environment received the facilitator token and the

@@ -1,10 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChecklistRegistry } from '../../src/checklists/registry.ts';
 import { apiClient } from '../support/api-client.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { facilitatorToken, startHandbook } from '../support/handbook.ts';
+import type { RunningServer } from '../support/server.ts';
 import { openEventStream } from '../support/sse.ts';
 import { startHttpServer, type TestServer } from '../support/targets/https-server.ts';
 
@@ -12,7 +10,6 @@ import { startHttpServer, type TestServer } from '../support/targets/https-serve
 const observedMarker = 'key-alias-spend-7781';
 const fieldMarker = 'typed-into-a-field-5521';
 const noteMarker = 'decision-note-3344';
-const token = 'visibility-token-6610';
 
 let target: TestServer;
 let server: RunningServer;
@@ -22,28 +19,20 @@ let staff: ReturnType<typeof apiClient>;
 let runId = '';
 let rehearsalId = '';
 
-function writeConfig(dir: string): string {
-	const file = join(dir, 'handbook.config.ts');
+/** Both ids are bound on the pre-workshop page: healthz public, litellm-ready facilitator-only. */
+function checks() {
 	const http = (id: string, path: string, access: 'public' | 'facilitator') => ({
 		id, title: id, kind: 'http', access, cacheSeconds: 0, runbook: '/incidents/', params: { url: `${target.url}${path}` },
 		outcomes: [{ status: 'warn', when: 'status != 200', message: 'answered {status}' }, { status: 'pass', message: 'saw {body}' }],
 	});
-	const config = {
-		defaultEnvironment: 'local',
-		environments: { local: { title: 'Local', regions: [{ name: 'loopback', title: 'Loopback', host: '127.0.0.1', wildcard: '*.example.test', kubeContext: 'none', proxy: 'primary' }] } },
-		// Both ids are bound on the pre-workshop page: healthz public, litellm-ready facilitator-only.
-		checks: [http('healthz', '/healthz', 'public'), http('litellm-ready', '/spend', 'facilitator')],
-	};
-	writeFileSync(file, `export default ${JSON.stringify(config)};\n`);
-	return file;
+	return [http('healthz', '/healthz', 'public'), http('litellm-ready', '/spend', 'facilitator')];
 }
 
 beforeAll(async () => {
 	target = await startHttpServer((req, res) => void res.end(req.url === '/spend' ? `spend 412.50 USD on ${observedMarker}` : 'OK public'));
-	const dir = mkdtempSync(join(tmpdir(), 'handbook-visibility-'));
-	server = await startServer({ HANDBOOK_CONFIG: writeConfig(dir), HANDBOOK_DATA_DIR: dir, HANDBOOK_FACILITATOR_TOKEN: token });
+	server = (await startHandbook({ checks: checks() })).server;
 	staff = facilitator();
-	await staff.signIn(token, 'Alice');
+	await staff.signIn(facilitatorToken, 'Alice');
 	runId = (await staff.call('/api/runs', { json: { checklist: 'pre-workshop' } })).body.run.id;
 	expect((await staff.call(`/api/runs/${runId}/checks/healthz`, { method: 'POST' })).status).toBe(200);
 	expect((await staff.call(`/api/runs/${runId}/checks/litellm-ready`, { method: 'POST' })).status).toBe(200);

@@ -1,12 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer, type TestServer } from '../support/targets/https-server.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { apiClient, type CallInit } from '../support/api-client.ts';
+import { facilitatorToken, loopbackRegion, startHandbook } from '../support/handbook.ts';
+import type { RunningServer } from '../support/server.ts';
 
 const canary = 'canary-7d1f2e9b4c5a';
-const facilitatorToken = 'facilitator-token-for-tests-51c2';
 
 let target: TestServer;
 let bystander: TestServer;
@@ -15,58 +15,32 @@ let server: RunningServer;
 let dataDir: string;
 let cookie = '';
 
-/** A config whose checks reach only loopback servers of this test; the pre-workshop page binds their ids. */
-function writeConfig(dir: string): string {
-	const file = join(dir, 'handbook.config.ts');
-	const config = {
-		defaultEnvironment: 'local',
-		environments: {
-			local: {
-				title: 'Local test targets',
-				regions: [{ name: 'loopback', title: 'Loopback', host: '127.0.0.1', port: target.port, wildcard: '*.example.test', kubeContext: 'none', proxy: 'primary' }],
-				secrets: { canary: 'HANDBOOK_CANARY' },
-			},
+/** Checks that reach only loopback servers of this test; the pre-workshop page binds their ids. */
+function checks() {
+	return [
+		{
+			id: 'healthz', title: 'healthz', kind: 'http', perRegion: true, access: 'public', runbook: '/incidents/subdomain-routing-failure/#diagnosis',
+			params: { url: `http://{region.origin}/healthz` },
+			outcomes: [{ status: 'fail', when: 'status != 200', message: 'answered {status}' }, { status: 'pass', message: 'OK in {durationMs} ms' }],
 		},
-		checks: [
-			{
-				id: 'healthz', title: 'healthz', kind: 'http', perRegion: true, access: 'public', runbook: '/incidents/subdomain-routing-failure/#diagnosis',
-				params: { url: `http://{region.origin}/healthz` },
-				outcomes: [{ status: 'fail', when: 'status != 200', message: 'answered {status}' }, { status: 'pass', message: 'OK in {durationMs} ms' }],
-			},
-			{
-				// Sends the canary as a header to a server that echoes headers back in its body.
-				id: 'litellm-ready', title: 'echo', kind: 'http', runbook: '/incidents/ai-gateway-auth-failure/#diagnosis',
-				params: { url: `${target.url}/echo`, headers: { authorization: 'secret:canary' } },
-				outcomes: [{ status: 'pass', message: 'echoed {body}' }],
-			},
-			{
-				// A real subprocess that prints the canary it was given, and exits 2 (warn).
-				id: 'ecr-mirror-current', title: 'command', kind: 'command', runbook: '/incidents/image-pull-failure/#mitigation',
-				params: { argv: [process.execPath, '-e', 'console.log("token=" + process.env.TOKEN); process.exit(2)'], env: { TOKEN: 'secret:canary' } },
-				outcomes: [{ status: 'warn', when: 'exitCode == 2', message: 'said {stdout}' }, { status: 'pass', message: 'ok' }],
-			},
-		],
-	};
-	writeFileSync(file, `export default ${JSON.stringify(config, null, 2)};\n`);
-	return file;
+		{
+			// Sends the canary as a header to a server that echoes headers back in its body.
+			id: 'litellm-ready', title: 'echo', kind: 'http', runbook: '/incidents/ai-gateway-auth-failure/#diagnosis',
+			params: { url: `${target.url}/echo`, headers: { authorization: 'secret:canary' } },
+			outcomes: [{ status: 'pass', message: 'echoed {body}' }],
+		},
+		{
+			// A real subprocess that prints the canary it was given, and exits 2 (warn).
+			id: 'ecr-mirror-current', title: 'command', kind: 'command', runbook: '/incidents/image-pull-failure/#mitigation',
+			params: { argv: [process.execPath, '-e', 'console.log("token=" + process.env.TOKEN); process.exit(2)'], env: { TOKEN: 'secret:canary' } },
+			outcomes: [{ status: 'warn', when: 'exitCode == 2', message: 'said {stdout}' }, { status: 'pass', message: 'ok' }],
+		},
+	];
 }
 
-async function api(path: string, init: RequestInit & { json?: unknown } = {}) {
-	const headers = new Headers(init.headers);
-	if (init.json !== undefined) headers.set('content-type', 'application/json');
-	if (cookie && !headers.has('cookie')) headers.set('cookie', cookie);
-	// As a browser does: Astro's origin check refuses cross-site (or origin-less) posts.
-	if (!headers.has('origin')) headers.set('origin', server.url);
-	const res = await fetch(server.url + path, { ...init, headers, body: init.json === undefined ? init.body : JSON.stringify(init.json), redirect: 'manual' });
-	const text = await res.text();
-	let body: any = text;
-	try {
-		body = JSON.parse(text);
-	} catch {
-		// not JSON
-	}
-	return { status: res.status, body, text, headers: res.headers };
-}
+let client: ReturnType<typeof apiClient>;
+/** A request as the page makes it, with the session cookie once the sign-in test has set it. */
+const api = (path: string, init: CallInit = {}) => client.call(path, { cookie, ...init });
 
 const everything: string[] = [];
 const seen = <T extends { text: string }>(r: T) => (everything.push(r.text), r);
@@ -80,8 +54,10 @@ beforeAll(async () => {
 		bystanderRequests.push(`${req.method} ${req.url}`);
 		res.end('bystander');
 	});
-	dataDir = mkdtempSync(join(tmpdir(), 'handbook-api-'));
-	server = await startServer({ HANDBOOK_CONFIG: writeConfig(dataDir), HANDBOOK_DATA_DIR: dataDir, HANDBOOK_FACILITATOR_TOKEN: facilitatorToken, HANDBOOK_CANARY: canary });
+	const handbook = await startHandbook({ checks: checks(), secrets: { canary: 'HANDBOOK_CANARY' }, environment: { regions: [{ ...loopbackRegion, port: target.port }] }, env: { HANDBOOK_CANARY: canary } });
+	server = handbook.server;
+	dataDir = handbook.dataDir;
+	client = apiClient(server.url);
 });
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/server/app.ts';
-import { RequestError } from '../../src/server/runs.ts';
+import { RequestError } from '../../src/server/request-error.ts';
 
 // A fake clock: the rehearsal's time moves only when the test says so.
 let clock = new Date('2026-12-01T15:00:00.000Z');

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startServer, type RunningServer } from './server.ts';
 import { root } from './site.ts';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -34,4 +35,29 @@ export async function openPage(browser: Browser, url: string): Promise<{ page: P
 	const res = await page.goto(url, { waitUntil: 'networkidle' });
 	expect(res?.status()).toBe(200);
 	return { page, errors };
+}
+
+/**
+ * The built handbook (started as `npm start` does) and Chromium for the tests of one file, with
+ * `open(path)` loading a page of it as `openPage` does. Call at the top of the file: it registers
+ * its own beforeAll / afterAll.
+ *
+ * @example
+ * const { open } = siteInChromium(); const { page, errors } = await open('/');
+ */
+export function siteInChromium(env: Record<string, string> = {}) {
+	let server: RunningServer | undefined;
+	let browser: Browser | undefined;
+	beforeAll(async () => {
+		server = await startServer(env);
+		browser = await launchChromium();
+	});
+	afterAll(async () => {
+		await browser?.close();
+		await server?.stop();
+	});
+	return {
+		/** Opens a page of the running handbook, collecting what went wrong while it loaded. */
+		open: (path: string) => openPage(browser!, server!.url + path),
+	};
 }

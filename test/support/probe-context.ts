@@ -12,6 +12,8 @@ export interface ProbeContextOptions {
 	secrets?: Record<string, string>;
 	/** The check's deadline: `signal` aborts this long after the context is made. Default 10 s. */
 	timeoutMs?: number;
+	/** A deadline the test fires itself (see test/support/deadline.ts), instead of `timeoutMs`. */
+	signal?: AbortSignal;
 	/** The probe's clock. Default: the real one. */
 	now?: Date;
 }
@@ -46,7 +48,7 @@ export function probeContext(options: ProbeContextOptions = {}): ProbeContext {
 	const environment: EnvironmentConfig = { ...base, id: 'test', ...options.environment };
 	const redactor = new Redactor(Object.values(secrets));
 	const ctx: ProbeContext = {
-		signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+		signal: options.signal ?? AbortSignal.timeout(options.timeoutMs ?? 10_000),
 		environment,
 		region: options.region,
 		secret(name) {

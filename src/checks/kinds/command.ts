@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { CUT } from '../redact.ts';
 import { ProbeError, type Kind } from '../types.ts';
-import { resolveSecretRefs } from './http.ts';
+import { resolveSecretRefs } from '../secrets.ts';
 
 export const params = z.strictObject({
 	/** The program and its arguments, passed as they are: no shell ever interprets them. */

@@ -1,32 +1,7 @@
 import { z } from 'zod';
 import { httpRequest, netOptions, NetworkError } from '../net.ts';
-import { ProbeError, type Kind, type Observed, type ProbeContext } from '../types.ts';
-
-const SECRET_REF = /^secret:(.+)$/;
-
-/**
- * Replaces `secret:NAME` values with `ctx.secret(NAME)`. What comes back (a body, a program's
- * output) is redacted of every configured secret by the runner.
- *
- * @example
- * const headers = resolveSecretRefs({ authorization: 'secret:coderToken' }, ctx, 'header');
- */
-export function resolveSecretRefs(refs: Record<string, string> | undefined, ctx: ProbeContext, what: string): Record<string, string> {
-	const values: Record<string, string> = {};
-	for (const [key, value] of Object.entries(refs ?? {})) {
-		const ref = SECRET_REF.exec(value);
-		if (!ref) {
-			values[key] = value;
-			continue;
-		}
-		try {
-			values[key] = ctx.secret(ref[1]!);
-		} catch (err) {
-			throw new ProbeError(`${what} ${key}: ${(err as Error).message}`);
-		}
-	}
-	return values;
-}
+import { resolveSecretRefs } from '../secrets.ts';
+import type { Kind, Observed, ProbeContext } from '../types.ts';
 
 /** Headers whose values are credentials, whatever the config wrote in them. */
 const CREDENTIAL_HEADERS = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|private-token|coder-session-token)$/i;

@@ -7,7 +7,7 @@ import { setSessionCookie } from '../../server/session-cookie.ts';
 import { personOf } from '../../server/authorize.ts';
 import { endpoint, json, readJson } from '../../server/http.ts';
 import { checkPersonName, type Person } from '../../server/roles.ts';
-import { RequestError } from '../../server/runs.ts';
+import { RequestError } from '../../server/request-error.ts';
 import { safeNextPath, signInProblemPage } from '../../server/signin-page.ts';
 
 export const prerender = false;
@@ -73,7 +73,7 @@ export const POST = endpoint(async (app, context) => {
 		throw new RequestError(400, `name: ${(err as Error).message}`);
 	}
 	const retryAfter = takeAttempt(app, context);
-	if (retryAfter) throw Object.assign(new RequestError(429, `too many sign-in attempts; try again in ${retryAfter} s`), { retryAfter });
+	if (retryAfter) throw new RequestError(429, `too many sign-in attempts; try again in ${retryAfter} s`, { retryAfter });
 	const signedIn = app.auth.signIn(body.token, name, 'form');
 	if (!signedIn) throw new RequestError(401, 'wrong facilitator token');
 	setSessionCookie(context, signedIn.cookie);

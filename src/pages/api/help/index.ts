@@ -2,7 +2,7 @@ import { authorize } from '../../../server/authorize.ts';
 import { requestClient } from '../../../server/client.ts';
 import { endpoint, json } from '../../../server/http.ts';
 import { participantKey, readLoopBody } from '../../../server/loop-http.ts';
-import { RequestError } from '../../../server/runs.ts';
+import { RequestError } from '../../../server/request-error.ts';
 import { helpInput, workshopKey } from '../../../server/workshops.ts';
 
 export const prerender = false;

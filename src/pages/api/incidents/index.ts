@@ -1,7 +1,7 @@
 import { authorize } from '../../../server/authorize.ts';
 import { endpoint, json } from '../../../server/http.ts';
 import { readLoopBody } from '../../../server/loop-http.ts';
-import { RequestError } from '../../../server/runs.ts';
+import { RequestError } from '../../../server/request-error.ts';
 import { incidentInput, workshopKey } from '../../../server/workshops.ts';
 
 export const prerender = false;

@@ -1,6 +1,6 @@
 import { siteUrl } from '../../../server/client.ts';
 import { endpoint } from '../../../server/http.ts';
-import { RequestError } from '../../../server/runs.ts';
+import { RequestError } from '../../../server/request-error.ts';
 import { setSessionCookie } from '../../../server/session-cookie.ts';
 import { signInProblemPage } from '../../../server/signin-page.ts';
 import { oidcCookie } from './login.ts';

@@ -1,6 +1,6 @@
 import { siteUrl } from '../../../server/client.ts';
 import { endpoint } from '../../../server/http.ts';
-import { RequestError } from '../../../server/runs.ts';
+import { RequestError } from '../../../server/request-error.ts';
 import { safeNextPath, signInProblemPage } from '../../../server/signin-page.ts';
 
 export const prerender = false;

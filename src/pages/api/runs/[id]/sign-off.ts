@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { approversNeeded, authorize } from '../../../../server/authorize.ts';
 import { endpoint, json, readJson } from '../../../../server/http.ts';
-import { checklistGate, RequestError } from '../../../../server/runs.ts';
+import { RequestError } from '../../../../server/request-error.ts';
+import { checklistGate } from '../../../../server/runs.ts';
 import { FrozenRunError } from '../../../../store/store.ts';
 
 export const prerender = false;

@@ -3,7 +3,7 @@ import { requestClient } from '../../../../../server/client.ts';
 import { personOf, runWork } from '../../../../../server/authorize.ts';
 import { endpoint, json, tooManyRequests } from '../../../../../server/http.ts';
 import { may, refusalFor } from '../../../../../server/roles.ts';
-import { RequestError } from '../../../../../server/runs.ts';
+import { RequestError } from '../../../../../server/request-error.ts';
 
 export const prerender = false;
 
