@@ -21,8 +21,11 @@ export interface Catalogue {
 }
 
 export interface Session {
+	/** Signed in at all (the server checks each role; the page uses `roles` to say what is whose). */
 	facilitator: boolean;
 	name: string | null;
+	/** The roles the person holds (src/server/roles.ts): facilitator, on-call, approver. */
+	roles?: string[];
 }
 
 /** What a new run gets unless told otherwise (the server's: the page's environment, the next workshop). */

@@ -22,7 +22,9 @@ import { rememberedEnvironment, rememberEnvironment, rememberRehearsal } from '.
  */
 export class RunStore extends EventTarget {
 	checklist = '';
-	session: Session = { facilitator: false, name: null };
+	session: Session = { facilitator: false, name: null, roles: [] };
+	/** Whether this page is an incident runbook, which on-call works too (set by the run bar). */
+	runbook = false;
 	catalogue: Catalogue | null = null;
 	environment = '';
 	runs: Run[] = [];
@@ -55,9 +57,38 @@ export class RunStore extends EventTarget {
 		return Boolean(this.view?.run.signedOffAt);
 	}
 
-	/** Whether this reader may change the run (tick, record, decide, sign off). */
+	/** Whether the reader's roles cover working this page's runs: start, tick, record, run checks (the server's `run.work` / `runbook.work`). */
+	get mayWork(): boolean {
+		const roles = this.session.roles ?? [];
+		return roles.includes('facilitator') || (this.runbook && roles.includes('on-call'));
+	}
+
+	/** Whether the reader's roles cover the go / no-go decision and the sign-off (approvers). */
+	get mayDecide(): boolean {
+		return (this.session.roles ?? []).includes('approver');
+	}
+
+	/** Whether this reader may change the run now (tick, record, run all). */
 	get canEdit(): boolean {
-		return this.session.facilitator && this.view !== null && !this.frozen;
+		return this.mayWork && this.view !== null && !this.frozen;
+	}
+
+	/** Whether this reader may decide and sign off the run now. */
+	get canDecide(): boolean {
+		return this.mayDecide && this.view !== null && !this.frozen;
+	}
+
+	/**
+	 * Why the reader cannot do what `role` does, in words for a disabled control's title and the
+	 * run bar: not signed in, or signed in without that role. '' when they can.
+	 */
+	roleHint(role: 'work' | 'decide'): string {
+		const may = role === 'work' ? this.mayWork : this.mayDecide;
+		if (may) return '';
+		const needs = role === 'work' ? (this.runbook ? 'a facilitator or on-call' : 'a facilitator') : 'an approver';
+		if (!this.session.facilitator) return `Sign in as ${needs} to ${role === 'work' ? 'change the run' : 'decide and sign off'}`;
+		const held = this.session.roles?.length ? this.session.roles.join(' and ') : 'no role';
+		return `${role === 'work' ? 'Changing the run needs' : 'The go / no-go and the sign-off need'} ${needs}; you are signed in as ${held}`;
 	}
 
 	check(id: string): CatalogueCheck | undefined {
@@ -66,7 +97,8 @@ export class RunStore extends EventTarget {
 
 	/** Whether this reader may run a check in the current run. */
 	canRun(checkId: string): boolean {
-		return this.view !== null && !this.frozen && this.check(checkId)?.canRun === true;
+		const check = this.check(checkId);
+		return this.view !== null && !this.frozen && check?.canRun === true && (check.access === 'public' || this.mayWork);
 	}
 
 	/** The latest results of a check in the current run, one per region. */
