@@ -12,6 +12,9 @@ const toEntry = (r: SqlRow): AuditEntry => ({
 	pageRevision: text(r.page_revision),
 });
 
+/** The Postgres channel that carries the run id of every audit entry, to every instance listening. */
+export const changeChannel = 'handbook_changes';
+
 /**
  * The audit log: who did what, when, to which run and target. Ids grow in commit order on both
  * backends (writers are serialized), so `id > cursor` is the live feed's change cursor.
@@ -19,10 +22,13 @@ const toEntry = (r: SqlRow): AuditEntry => ({
 export class AuditLog {
 	readonly #db: SqlQueries;
 	readonly #at: () => string;
+	/** Postgres: each entry of a run is also a NOTIFY on `changeChannel`, sent when its transaction commits. */
+	readonly #notify: boolean;
 
-	constructor(db: SqlQueries, at: () => string) {
+	constructor(db: SqlQueries, at: () => string, options: { notify?: boolean } = {}) {
 		this.#db = db;
 		this.#at = at;
+		this.#notify = options.notify ?? false;
 	}
 
 	/** Appends an entry (inside the caller's transaction, through `q`); returns its id. */
@@ -36,6 +42,7 @@ export class AuditLog {
 			entry.detail === undefined ? null : JSON.stringify(entry.detail),
 			entry.pageRevision ?? null,
 		]);
+		if (this.#notify && entry.runId) await q.run('SELECT pg_notify(?, ?)', [changeChannel, entry.runId]);
 		return num(row!.id);
 	}
 

@@ -1,6 +1,10 @@
 import type { CheckResult } from '../checks/runner.ts';
-import { AuditLog } from './audit.ts';
+import { AuditLog, changeChannel } from './audit.ts';
+import { Instances } from './instances.ts';
 import type { AuditEntry, FieldValue, Run, RunRecord, StoredResult, Tick } from './model.ts';
+import type { PostgresDb } from './postgres-db.ts';
+import { ProbeFlights } from './probe-flights.ts';
+import { RateBuckets } from './rate-buckets.ts';
 import { CheckResults } from './results.ts';
 import { RunRecords } from './runs.ts';
 import { Sessions } from './sessions.ts';
@@ -18,15 +22,33 @@ export class HandbookStore {
 	readonly #results: CheckResults;
 	readonly #sessions: Sessions;
 	readonly now: () => Date;
+	/** This process's lease on the store, and the liveness of the others'. */
+	readonly instances: Instances;
+	/** One probe per check and environment across the instances sharing the store. */
+	readonly flights: ProbeFlights;
+	/** Rate-limit buckets every instance spends from. */
+	readonly rateBuckets: RateBuckets;
 
 	constructor(db: SqlDb, options: { now?: () => Date } = {}) {
 		this.#db = db;
 		this.now = options.now ?? (() => new Date());
 		const at = () => this.now().toISOString();
-		this.#audit = new AuditLog(db, at);
+		this.#audit = new AuditLog(db, at, { notify: db.dialect === 'postgres' });
+		this.instances = new Instances(db, this.#audit);
 		this.#runs = new RunRecords(db, this.#audit, at);
-		this.#results = new CheckResults(db, this.#audit, this.#runs, at);
+		this.#results = new CheckResults(db, this.#audit, this.#runs, at, () => this.instances.id);
 		this.#sessions = new Sessions(db, this.now);
+		this.flights = new ProbeFlights(db, this.instances);
+		this.rateBuckets = new RateBuckets(db);
+	}
+
+	/**
+	 * Calls `fn` with the run id of every audit entry any instance commits (Postgres LISTEN /
+	 * NOTIFY), so live pages here hear of changes made elsewhere at once; on SQLite, the sole
+	 * writer but for the CLI, live pages poll the audit log instead and this does nothing.
+	 */
+	async onChange(fn: (runId: string) => void): Promise<void> {
+		if (this.#db.dialect === 'postgres') await (this.#db as PostgresDb).listen(changeChannel, fn);
 	}
 
 	/** 'sqlite' or 'postgres'. */
@@ -175,6 +197,7 @@ export class HandbookStore {
 
 	async close(): Promise<void> {
 		this.#results.stopSettling();
+		await this.instances.stop();
 		await this.#db.close();
 	}
 }

@@ -34,7 +34,12 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Handboo
 			await db.close().catch(() => {});
 			throw err instanceof StoreUnavailableError ? err : new StoreUnavailableError(db.location, (err as Error).message, true);
 		}
-		return new HandbookStore(db, { now: options.now });
+		// Several instances may share it: only what dead instances left running is interrupted,
+		// now and on every heartbeat (see instances.ts).
+		const store = new HandbookStore(db, { now: options.now });
+		await store.instances.start({ heartbeat: true });
+		await store.instances.sweep();
+		return store;
 	}
 	const dir = dataDir(options.dataDir);
 	const db = new SqliteDb(dir);
@@ -46,5 +51,6 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Handboo
 	}
 	const store = new HandbookStore(db, { now: options.now });
 	await store.interruptUnfinished();
+	await store.instances.start({ heartbeat: false });
 	return store;
 }

@@ -114,6 +114,12 @@ export class PostgresDb implements SqlDb {
 		}
 	}
 
+	/** Calls `fn` with the payload of every NOTIFY on `channel` (the client re-listens after a reconnect); returns the unlisten. */
+	async listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>> {
+		const { unlisten } = await this.sql.listen(channel, fn);
+		return unlisten;
+	}
+
 	/** Runs a script of several statements (a migration) on its own, unprepared. */
 	async exec(script: string, tx?: Tx): Promise<void> {
 		await (tx ?? this.sql).unsafe(script).simple();

@@ -34,11 +34,13 @@ export class CheckResults {
 	readonly #audit: AuditLog;
 	readonly #runs: RunRecords;
 	readonly #at: () => string;
+	readonly #owner: () => string | null;
 	/** Results whose finished write failed (disk full): settled as errors once writes work again. */
 	readonly #unstored = new Map<number, StoreWriteError['reason']>();
 	#settleTimer: NodeJS.Timeout | undefined;
 
-	constructor(db: SqlDb, audit: AuditLog, runs: RunRecords, at: () => string) {
+	constructor(db: SqlDb, audit: AuditLog, runs: RunRecords, at: () => string, owner: () => string | null = () => null) {
+		this.#owner = owner;
 		this.#db = db;
 		this.#audit = audit;
 		this.#runs = runs;
@@ -73,7 +75,7 @@ export class CheckResults {
 			if (input.runId) await this.#runs.writable(input.runId);
 			const ids: number[] = [];
 			for (const region of input.regions) {
-				const [row] = await q.run("INSERT INTO results (run_id, check_id, environment, region, state, started_at, page_revision, requested_by) VALUES (?, ?, ?, ?, 'running', ?, ?, ?) RETURNING id", [
+				const [row] = await q.run("INSERT INTO results (run_id, check_id, environment, region, state, started_at, page_revision, requested_by, owner) VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?) RETURNING id", [
 					input.runId,
 					input.checkId,
 					input.environment,
@@ -81,6 +83,7 @@ export class CheckResults {
 					this.#at(),
 					input.pageRevision ?? null,
 					input.actor,
+					this.#owner(),
 				]);
 				ids.push(num(row!.id));
 			}

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/checks/runner.ts';
 import { ChecksInFlightError, FrozenRunError, NotFoundError } from '../../src/store/errors.ts';
@@ -134,5 +135,75 @@ describe.each(storeBackends)('store on $name', (backend) => {
 			['a', 'interrupted', 'error'],
 			['b', 'interrupted', 'error'],
 		]);
+	});
+
+	it('keeps everything acknowledged when a writing process is killed -9, and interrupts what it left running', async () => {
+		const { store, reopen, where } = await backend.open();
+		// A real process writes a run and a finished result, starts a second check, and is killed -9.
+		const script = `
+			import { openStore } from ${JSON.stringify(new URL('../../src/store/open-store.ts', import.meta.url).pathname)};
+			const s = await openStore(${JSON.stringify(where)});
+			const run = await s.createRun({ checklist: 'pre-workshop', environment: 'test', actor: 'alice' });
+			const [done] = await s.beginCheck({ runId: run.id, checkId: 'dns-records', environment: 'test', regions: [null], actor: 'alice' });
+			await s.finishCheck(done, { checkId: 'dns-records', environment: 'test', region: null, status: 'pass', message: 'ok', observed: {}, durationMs: 1, startedAt: new Date().toISOString(), finishedAt: new Date().toISOString() }, 'alice');
+			await s.setTick(run.id, 'support-notified', true, 'alice');
+			await s.beginCheck({ runId: run.id, checkId: 'smoke-workspace', environment: 'test', regions: ['r-one', 'r-two'], actor: 'alice' });
+			console.log(run.id);
+			setInterval(() => {}, 1000);
+		`;
+		const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, HANDBOOK_INSTANCE_LEASE_SECONDS: '1' } });
+		const runId = await new Promise<string>((resolve) => child.stdout!.once('data', (d) => resolve(String(d).trim())));
+		child.kill('SIGKILL');
+		await new Promise((r) => child.once('exit', r));
+
+		const record = await store.record(runId);
+		expect(record.ticks.map((t) => t.itemId)).toEqual(['support-notified']);
+		expect(record.results.find((r) => r.checkId === 'dns-records')).toMatchObject({ state: 'done', status: 'pass' });
+		// SQLite interrupts them when it next opens (the sole writer); Postgres once the dead process's lease runs out.
+		if (backend.name === 'postgres') {
+			await new Promise((r) => setTimeout(r, 1100));
+			expect(await store.instances.sweep()).toBe(2);
+		} else {
+			const reopened = await reopen();
+			expect(await reopened.interruptUnfinished()).toBe(0);
+		}
+		const interrupted = (await store.record(runId)).results.filter((r) => r.checkId === 'smoke-workspace');
+		expect(interrupted.map((r) => [r.region, r.state, r.status])).toEqual([
+			['r-one', 'interrupted', 'error'],
+			['r-two', 'interrupted', 'error'],
+		]);
+		expect(interrupted[0]!.message).toMatch(/^interrupted/);
+	});
+
+	it('runs one probe for identical checks across two stores, and shares its answer for the cache window', async () => {
+		const { store, reopen } = await backend.open();
+		const other = await reopen();
+		let probes = 0;
+		const probe = async () => {
+			probes++;
+			await new Promise((r) => setTimeout(r, 100));
+			return [result()];
+		};
+		const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? store : other).flights.run('test/healthz', 30, probe)));
+		expect(probes).toBe(1);
+		expect(answers.filter((a) => !a.shared)).toHaveLength(1);
+		expect(answers.every((a) => a.results[0]!.status === 'pass')).toBe(true);
+		expect((await other.flights.run('test/healthz', 30, probe)).shared).toBe(true);
+		expect(probes).toBe(1);
+		// No cache window: the next request probes again.
+		await store.flights.run('test/tls', 0, probe);
+		await other.flights.run('test/tls', 0, probe);
+		expect(probes).toBe(3);
+	});
+
+	it('spends rate-limit tokens from one bucket per client across stores', async () => {
+		const { store, reopen } = await backend.open();
+		const other = await reopen();
+		const now = Date.parse('2026-11-22T10:00:00Z');
+		const waits: number[] = [];
+		for (let i = 0; i < 6; i++) waits.push(await (i % 2 ? store : other).rateBuckets.take('run:10.0.0.1', 4, 20, now));
+		expect(waits).toEqual([0, 0, 0, 0, 3, 3]);
+		expect(await store.rateBuckets.take('run:10.0.0.2', 4, 20, now)).toBe(0);
+		expect(await other.rateBuckets.take('run:10.0.0.1', 4, 20, now + 3_000)).toBe(0);
 	});
 });
