@@ -74,7 +74,7 @@ export default defineConfig({
 			// layers.css first: it fixes the cascade layer order before any layered rule appears.
 			customCss: ['./src/styles/layers.css', './src/styles/checklist.css', './src/styles/table-region.css'],
 			// Checklist pages (frontmatter `checklist:`) get the run bar above their content.
-			components: plain ? {} : { MarkdownContent: './src/components/MarkdownContent.astro', Banner: './src/components/RehearsalBanner.astro', Search: './src/components/Search.astro' },
+			components: plain ? {} : { MarkdownContent: './src/components/MarkdownContent.astro', Banner: './src/components/RehearsalBanner.astro', Search: './src/components/Search.astro', SocialIcons: './src/components/HeaderSignIn.astro' },
 			lastUpdated: false,
 			plugins: [
 				starlightLinksValidator({

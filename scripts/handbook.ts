@@ -106,6 +106,16 @@ const commands: Command[] = [
 		},
 	},
 	{
+		words: ['invite'],
+		usage: `invite <name> --role facilitator|on-call|approver [--expires 7d]
+      Prints a one-time sign-in link that signs that person in with that role (names are
+      unique; system, anonymous and scenario are reserved). Exit 2 for a refused name or option.`,
+		run: async (rest, { out }) => {
+			const { invite } = await import('../src/cli/people.ts');
+			return withApp((app) => invite(app, rest, out));
+		},
+	},
+	{
 		words: ['capacity'],
 		usage: `capacity --users N [--format text|json] [--nodes N] [--env ID] [--template-cpu|-memory|-storage X] [--node-cpu|-memory|-storage X]
       Provisioner and LiteLLM replicas (floor and recommended), nodes, headroom and storage for N users.`,
@@ -129,7 +139,9 @@ const usage = `Usage: handbook <command> [options]   (handbook <command> --help 
 
 ${commands.map((c) => `  ${c.usage}`).join('\n')}
 
-Environment: HANDBOOK_CONFIG (default ./handbook.config.ts), HANDBOOK_DATA_DIR (default ./data).
+Environment: HANDBOOK_CONFIG (default ./handbook.config.ts), HANDBOOK_DATA_DIR (default ./data),
+HANDBOOK_ACTOR (the name your actions are recorded under; default the OS user),
+HANDBOOK_SITE_URL (the address invite links point to).
 `;
 
 const wantsHelp = (args: readonly string[]) => args.includes('--help') || args.includes('-h');

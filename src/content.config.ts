@@ -31,6 +31,8 @@ export const checklistSchema = z.object({
 	environment: z.string().optional(),
 	/** A gate: its run ends in a recorded go / no-go (the pre-workshop checklist). Other pages only sign off. */
 	gate: z.boolean().default(false),
+	/** How many different approvers must sign a run off (a gate checklist may ask for 2); default 1. */
+	approvers: z.number().int().min(1).max(5).optional(),
 });
 
 export const collections = {

@@ -15,14 +15,15 @@ export interface CatalogueEntry {
 }
 
 /**
- * Whether a reader may run a check: a signed-in facilitator any check, anyone else only the
- * `public` ones. The one rule the catalogue's `canRun` and the run endpoint both apply.
+ * Whether a reader may run a check: a person whose role covers working the run (src/server/roles.ts)
+ * any check, anyone else only the `public` ones. The one rule the catalogue's `canRun` and the
+ * run endpoint both apply.
  *
  * @example
- * mayRun({ access: 'public' }, { facilitator: false }) // → true
+ * mayRun({ access: 'public' }, { worker: false }) // → true
  */
-export function mayRun(check: Pick<ResolvedCheck, 'access'>, reader: { facilitator: boolean }): boolean {
-	return reader.facilitator || check.access === 'public';
+export function mayRun(check: Pick<ResolvedCheck, 'access'>, reader: { worker: boolean }): boolean {
+	return reader.worker || check.access === 'public';
 }
 
 /**

@@ -141,12 +141,31 @@ export const cadenceSchema = z
 
 export type CadenceConfig = z.output<typeof cadenceSchema>;
 
+/**
+ * Sign-in through the team's identity provider (OpenID Connect, authorization code with PKCE).
+ * Off unless given. The client secret is named by environment variable, never written here.
+ */
+export const identitySchema = z.strictObject({
+	issuer: z.url({ error: 'the issuer is the identity provider\'s URL, e.g. "https://coder.okta.com/oauth2/default"' }),
+	clientId: z.string().min(1),
+	/** The environment variable holding the client secret (none: a public client with PKCE only). */
+	clientSecretEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/, { error: 'name the environment variable that holds the secret, e.g. "HANDBOOK_OIDC_CLIENT_SECRET"' }).optional(),
+	scopes: z.array(z.string().min(1)).default(['openid', 'profile', 'email', 'groups']),
+	/** The ID token claim that lists the person's groups. */
+	groupsClaim: z.string().min(1).default('groups'),
+	/** Group → the roles it gives; a person in no mapped group signs in as a viewer, and is told why. */
+	roles: z.record(z.string().min(1), z.array(z.enum(['facilitator', 'on-call', 'approver'])).min(1)),
+});
+export type IdentityConfig = z.output<typeof identitySchema>;
+
 export const configSchema = z.strictObject({
 	defaultEnvironment: z.string().min(1),
 	environments: z.record(environmentIdSchema, environmentSchema),
 	checks: z.array(checkSchema),
 	/** The monthly cadence (default: the first Tuesday, 16:00 UTC, 90 minutes). */
 	cadence: cadenceSchema,
+	/** Optional: OpenID Connect sign-in (see identitySchema). */
+	identity: identitySchema.optional(),
 });
 
 /** What handbook.config.ts exports (defaults not yet applied). */

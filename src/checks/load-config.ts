@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { cadenceSchema, checkSchema, configSchema, environmentIdSchema, environmentSchema, type CadenceConfig, type CheckConfig, type EnvironmentConfig, type HandbookConfigInput } from './config.ts';
+import { cadenceSchema, checkSchema, configSchema, environmentIdSchema, environmentSchema, identitySchema, type CadenceConfig, type CheckConfig, type IdentityConfig, type EnvironmentConfig, type HandbookConfigInput } from './config.ts';
 import { interpolate, placeholders } from './interpolate.ts';
 import { compileRules, type CompiledRule } from './outcome.ts';
 import type { Kind } from './types.ts';
@@ -21,6 +21,8 @@ export interface Handbook {
 	environments: Map<string, EnvironmentConfig>;
 	checks: Map<string, ResolvedCheck>;
 	cadence: CadenceConfig;
+	/** OpenID Connect sign-in, when configured. */
+	identity: IdentityConfig | null;
 }
 
 /**
@@ -78,7 +80,7 @@ export function validateConfig(input: HandbookConfigInput, kinds: Record<string,
 	// its own, so one broken part does not hide the problems of the others.
 	const top = configSchema
 		.pick({ defaultEnvironment: true })
-		.extend({ environments: z.record(z.string(), z.unknown()), checks: z.array(z.unknown()), cadence: z.unknown().optional() })
+		.extend({ environments: z.record(z.string(), z.unknown()), checks: z.array(z.unknown()), cadence: z.unknown().optional(), identity: z.unknown().optional() })
 		.strict()
 		.safeParse(input);
 	if (!top.success) {
@@ -87,6 +89,8 @@ export function validateConfig(input: HandbookConfigInput, kinds: Record<string,
 	}
 	const cadence = cadenceSchema.safeParse(top.data.cadence);
 	if (!cadence.success) collect(cadence, ['cadence']);
+	const identity = top.data.identity === undefined ? null : identitySchema.safeParse(top.data.identity);
+	if (identity && !identity.success) collect(identity, ['identity']);
 	const environments = new Map<string, EnvironmentConfig>();
 	for (const [id, raw] of Object.entries(top.data.environments)) {
 		const idOk = environmentIdSchema.safeParse(id);
@@ -165,7 +169,7 @@ export function validateConfig(input: HandbookConfigInput, kinds: Record<string,
 		}
 	}
 	if (issues.length) throw new ConfigError(file, issues);
-	return { file, defaultEnvironment: config.defaultEnvironment, environments, checks, cadence: cadence.data! };
+	return { file, defaultEnvironment: config.defaultEnvironment, environments, checks, cadence: cadence.data!, identity: identity?.data ?? null };
 }
 
 const services = ['coder', 'litellm', 'prometheus', 'alertmanager', 'grafana'] as const;

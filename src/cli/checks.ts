@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import { userInfo } from 'node:os';
 import type { App } from '../server/app.ts';
 import { catalogue } from '../checks/catalogue.ts';
 import type { CheckResult } from '../checks/runner.ts';
 import { checklistEnvironment, RequestError } from '../server/runs.ts';
 import { runAllConcurrency } from '../server/run-all.ts';
+import { cliActor } from './people.ts';
 import { exitCodeFor, exitCodes, formatJunit, formatText } from './report.ts';
 
 // In its own module so that commands which never run checks need not load this one.
@@ -13,13 +13,6 @@ import { UsageError } from './usage-error.ts';
 
 const formats = ['text', 'json', 'junit'] as const;
 
-function actor(): string {
-	try {
-		return `cli:${userInfo().username}`;
-	} catch {
-		return 'cli';
-	}
-}
 
 /** `handbook checks list`: the catalogue, one line per check. */
 export function checksList(app: App, argv: string[], out: (s: string) => void): number {
@@ -47,6 +40,7 @@ export async function checksRun(app: App, argv: string[], out: (s: string) => vo
 		options: { env: { type: 'string' }, format: { type: 'string', default: 'text' }, workshop: { type: 'string' }, concurrency: { type: 'string', default: String(runAllConcurrency) } },
 		allowPositionals: true,
 	});
+	const actor = cliActor(app);
 	const format = values.format as (typeof formats)[number];
 	if (!formats.includes(format)) throw new UsageError(`--format is one of ${formats.join(', ')}, not "${values.format}"`);
 	if (positionals.length === 0) throw new UsageError('name a checklist (e.g. pre-workshop) or one or more check ids');
@@ -66,7 +60,7 @@ export async function checksRun(app: App, argv: string[], out: (s: string) => vo
 	if (checklist) {
 		let run;
 		try {
-			run = app.service.startRun({ checklist: checklist.id, environment: env.id, workshop: values.workshop ?? null }, actor());
+			run = app.service.startRun({ checklist: checklist.id, environment: env.id, workshop: values.workshop ?? null }, actor);
 		} catch (e) {
 			// e.g. an environment where none of the checklist's checks is defined.
 			if (e instanceof RequestError && e.status === 400) throw new UsageError(e.message);
@@ -76,7 +70,7 @@ export async function checksRun(app: App, argv: string[], out: (s: string) => vo
 		title = `${checklist.title ?? checklist.id} in ${env.id} (run ${run.id})`;
 		if (format === 'text') err(`Running ${checklist.id} against ${env.id} as run ${run.id} (for the ${run.workshop} workshop)…`);
 		// The same run-all job as the page's button: open pages follow it live.
-		const byCheck = await app.service.runAll(run.id, actor(), concurrency, (id, rs) => {
+		const byCheck = await app.service.runAll(run.id, actor, concurrency, (id, rs) => {
 			if (format === 'text') err(`  ${rs.map((r) => r.status).join('/')} ${id}`);
 		});
 		results = [...byCheck.values()].flat();
@@ -87,7 +81,7 @@ export async function checksRun(app: App, argv: string[], out: (s: string) => vo
 			throw new UsageError(`unknown checklist or check: ${unknown.join(', ')} (checklists: ${lists}; \`handbook checks list\` shows the checks)`);
 		}
 		title = `${positionals.join(', ')} in ${env.id}`;
-		results = (await Promise.all(positionals.map((id) => app.service.runAdHoc(id, env.id, actor())))).flat();
+		results = (await Promise.all(positionals.map((id) => app.service.runAdHoc(id, env.id, actor)))).flat();
 	}
 	const safe = app.engine.redactor;
 	if (format === 'json') out(safe.text(JSON.stringify({ environment: env.id, run: runId, checklist: checklist?.id ?? null, results }, null, 2)));

@@ -2,6 +2,7 @@
 // comes from the server (src/checks/types.ts `stateTable`): nothing here decides one.
 import { isRed as isRedState, stateTable, type ItemState } from '../checks/types.ts';
 import { verdictText } from '../checklists/progress.ts';
+import type { ApprovalState } from '../server/roles.ts';
 
 export { verdictText };
 
@@ -59,6 +60,15 @@ export function newestFinish(results: ReadonlyArray<{ finishedAt?: string | null
 export function when(iso: string | null | undefined): string {
 	const t = iso ? new Date(iso) : null;
 	return t && !Number.isNaN(t.getTime()) ? t.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '';
+}
+
+/**
+ * "Approved by Ana Ruiz (Dec 1, 2026, 14:02) and Ben Ode (…)." for a run's sign-off approvals
+ * (GET /api/runs/:id adds them), or '' before any approval.
+ */
+export function approvedBy(view: Partial<ApprovalState> | null | undefined): string {
+	const list = view?.approvals ?? [];
+	return list.length ? `Approved by ${list.map((a) => `${a.name} (${when(a.at)})`).join(' and ')}.` : '';
 }
 
 /** An observed value as text, in full: the details panel wraps it rather than cut it. */

@@ -24,6 +24,7 @@ export function announcement(action: string, entry: RunEvent, c: AnnounceContext
 	if (action === 'run-all.finish' && progress) return `Run all finished: ${progress.done} of ${progress.total} items done; computed ${progress.recommendation}.`;
 	if (action === 'run-all.interrupted') return 'Run all was interrupted: the handbook stopped. The checks it did not finish show as interrupted.';
 	if (action === 'run.decide') return `Decision recorded: ${data?.run?.decision ?? target} by ${entry.actor}.`;
+	if (action === 'run.approve') return `${entry.actor} approved the sign-off; another approver is needed.`;
 	if (action === 'run.sign-off') return `Signed off by ${entry.actor}. The run is frozen.`;
 	return null;
 }

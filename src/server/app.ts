@@ -10,6 +10,7 @@ import { Auth } from './auth.ts';
 import { EventHub } from './events.ts';
 import { drainOnShutdown } from './lifecycle.ts';
 import { metricsRegistry } from './metrics.ts';
+import { Oidc } from './oidc.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { RunService } from './runs.ts';
 import { WorkshopService } from './workshops.ts';
@@ -23,6 +24,8 @@ export interface App {
 	workshops: WorkshopService;
 	events: EventHub;
 	auth: Auth;
+	/** Sign-in through the identity provider, when `identity` is configured. */
+	oidc: Oidc | null;
 	limiter: RateLimiter;
 	metrics: Registry;
 	/** Logs a line with every secret value removed. */
@@ -53,7 +56,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
 		// Printed raw on purpose: this line is how the operator signs in.
 		console.log(`\n  Facilitator sign-in (one-time link): http://${host}:${process.env.PORT ?? 4321}/api/session?token=${token}\n`);
 	};
-	return { engine, store, service, workshops: new WorkshopService(store, { now: options.now }), events, auth, limiter: new RateLimiter(), metrics: metricsRegistry(store, engine), log };
+	return { engine, store, service, workshops: new WorkshopService(store, { now: options.now }), events, auth, oidc: handbook.identity ? new Oidc(handbook.identity) : null, limiter: new RateLimiter(), metrics: metricsRegistry(store, engine), log };
 }
 
 let shared: Promise<App> | undefined;

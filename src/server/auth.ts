@@ -1,5 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { PeopleStore } from '../store/people-store.ts';
 import { sha256, type Store } from '../store/store.ts';
+import type { Person } from './roles.ts';
 
 export const sessionCookie = 'handbook_session';
 
@@ -33,6 +35,8 @@ export function sessionIdleHours(value: string | undefined = process.env.HANDBOO
  */
 export class Auth {
 	#store: Store;
+	/** Named people: invites, their links, approvals. */
+	readonly people: PeopleStore;
 	#configured: string | undefined;
 	#idleMs: number;
 	#now: () => Date;
@@ -41,6 +45,7 @@ export class Auth {
 
 	constructor(store: Store, options: { configuredToken?: string; idleHours?: number; now?: () => Date } = {}) {
 		this.#store = store;
+		this.people = new PeopleStore(store, { now: options.now });
 		this.#configured = (options.configuredToken ?? process.env.HANDBOOK_FACILITATOR_TOKEN) || undefined;
 		this.#idleMs = (options.idleHours ?? sessionIdleHours()) * 3_600_000;
 		this.#now = options.now ?? (() => new Date());
@@ -67,22 +72,43 @@ export class Auth {
 	}
 
 	/**
-	 * Exchanges a sign-in token for a session cookie value, or null when the token is wrong, used
-	 * or expired. The configured token counts only when it came in a form (POST body).
+	 * Exchanges a sign-in token for a session: an invite link signs its person in with their
+	 * roles; the configured token (only in a form, a POST body) and the server's own one-time
+	 * link are break-glass: every role, the audit subject "break-glass:<name>", and the name
+	 * "<name> (break-glass)" when an invited person has that name. Null when the token is wrong,
+	 * used or expired.
 	 */
-	signIn(token: string, name: string, via: SignInVia = 'form'): string | null {
+	signIn(token: string, name: string, via: SignInVia = 'form'): { cookie: string; person: Person } | null {
 		if (!token) return null;
-		if (via === 'form' && this.#configured && sameSecret(token, this.#configured)) return this.#store.createSession(name);
+		if (via === 'form' && this.#configured && sameSecret(token, this.#configured)) return this.#session(this.people.breakGlass(name));
+		if (via === 'link') {
+			const invited = this.people.redeem(token);
+			if (invited) return this.#session(invited);
+		}
 		if (!this.#oneTimeTokenMatches(token)) return null;
-		// One-time: the next facilitator gets a fresh URL from the server log.
+		// One-time: the next operator gets a fresh URL from the server log.
 		this.#store.setSetting('signin_token_hash', null);
 		if (!this.#configured) this.issueOneTimeToken();
-		return this.#store.createSession(name);
+		return this.#session(this.people.breakGlass(name));
 	}
 
-	/** The facilitator's name for a session cookie, or null for an anonymous reader (or an idle session). */
+	/** A session for a person the identity provider vouched for; returns the cookie value. */
+	signInAs(person: Person): string {
+		return this.#store.createSession(person);
+	}
+
+	#session(person: Person): { cookie: string; person: Person } {
+		return { cookie: this.#store.createSession(person), person };
+	}
+
+	/** The signed-in person of a session cookie, or null for an anonymous reader (or an idle session). */
+	person(cookie: string | undefined): Person | null {
+		return this.#store.session(cookie, this.#idleMs);
+	}
+
+	/** The signed-in person's name, or null. */
 	facilitator(cookie: string | undefined): string | null {
-		return this.#store.sessionName(cookie, this.#idleMs);
+		return this.person(cookie)?.name ?? null;
 	}
 
 	signOut(cookie: string): void {

@@ -4,6 +4,7 @@ import { ConfigError } from '../checks/load-config.ts';
 import { FrozenRunError, NotFoundError, StoreUnavailableError, StoreWriteError } from '../store/store.ts';
 import { getApp, type App } from './app.ts';
 import { sessionCookie } from './auth.ts';
+import { authorize } from './authorize.ts';
 import { RequestError } from './runs.ts';
 
 /** A JSON response; `no-store` because every answer is live state. */
@@ -46,13 +47,15 @@ export async function readJson<T>(request: Request, schema: z.ZodType<T>): Promi
 	return parsed.data;
 }
 
-/** The signed-in facilitator's name, or a 401. */
+/**
+ * The signed-in facilitator's name, or a 401 (403 for a person without the facilitator role).
+ * Endpoints name their action with `authorize` (src/server/authorize.ts) instead.
+ */
 export function requireFacilitator(app: App, context: APIContext): string {
-	const name = app.auth.facilitator(context.cookies.get(sessionCookie)?.value);
-	if (!name) throw new RequestError(401, 'sign in as a facilitator first (POST /api/session with your token)');
-	return name;
+	return authorize(app, context, 'run.work').name;
 }
 
+/** The signed-in person's name, or null for a viewer. */
 export function facilitatorOf(app: App, context: APIContext): string | null {
 	return app.auth.facilitator(context.cookies.get(sessionCookie)?.value);
 }

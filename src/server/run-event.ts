@@ -29,6 +29,7 @@ export const runEventNames = [
 	'item.untick',
 	'field.set',
 	'run.decide',
+	'run.approve',
 	'run.sign-off',
 	'run-all.start',
 	'run-all.finish',

@@ -1,7 +1,8 @@
 /**
  * The same versioned migrations as `migrations.ts`, in Postgres's dialect: one entry per SQLite
  * migration, at the same index, so both backends are at the same version with the same tables.
- * Differences: identity columns for AUTOINCREMENT, and `runs.rowid` for SQLite's implicit rowid.
+ * Differences: identity columns for AUTOINCREMENT, `rowid` columns for SQLite's implicit rowid
+ * (runs, approvals), and a unique index on lower(name) for COLLATE NOCASE (people).
  * Timestamps stay ISO-8601 text, so both compare and return them alike.
  */
 export const postgresMigrations: readonly string[] = [
@@ -169,7 +170,40 @@ export const postgresMigrations: readonly string[] = [
 	ALTER TABLE sessions ADD COLUMN last_seen_at TEXT;
 	UPDATE sessions SET last_seen_at = created_at;
 	`,
-	// 4: several instances on one store: each process's lease (until when, epoch ms), the owner of a
+	// 4: named people (issue 14). Names are unique whatever their case: SQLite's COLLATE NOCASE is
+	// a unique index on lower(name) here (the store compares lower(name) on both); approvals get
+	// a rowid for their insertion order, as SQLite's implicit one
+	`
+	CREATE TABLE people (
+		subject TEXT PRIMARY KEY,
+		name TEXT NOT NULL,
+		roles TEXT NOT NULL,
+		source TEXT NOT NULL,
+		created_at TEXT NOT NULL,
+		created_by TEXT NOT NULL
+	);
+	CREATE UNIQUE INDEX people_name ON people (lower(name));
+	CREATE TABLE invites (
+		token_hash TEXT PRIMARY KEY,
+		subject TEXT NOT NULL REFERENCES people (subject),
+		created_at TEXT NOT NULL,
+		expires_at TEXT NOT NULL,
+		used_at TEXT
+	);
+	CREATE TABLE approvals (
+		run_id TEXT NOT NULL REFERENCES runs (id),
+		subject TEXT NOT NULL,
+		name TEXT NOT NULL,
+		at TEXT NOT NULL,
+		rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+		PRIMARY KEY (run_id, subject)
+	);
+	ALTER TABLE sessions ADD COLUMN subject TEXT;
+	ALTER TABLE sessions ADD COLUMN roles TEXT;
+	ALTER TABLE sessions ADD COLUMN via TEXT;
+	ALTER TABLE audit ADD COLUMN subject TEXT;
+	`,
+	// 5: several instances on one store: each process's lease (until when, epoch ms), the owner of a
 	// running result, one probe per check across instances, and rate-limit buckets they share
 	`
 	CREATE TABLE instances (

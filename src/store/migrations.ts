@@ -165,7 +165,37 @@ export const migrations: readonly string[] = [
 	ALTER TABLE sessions ADD COLUMN last_seen_at TEXT;
 	UPDATE sessions SET last_seen_at = created_at;
 	`,
-	// 4: several instances on one store: each process's lease (until when, epoch ms), the owner of a
+	// 4: named people (issue 14): who is invited with which roles, their one-time invite links,
+	// the person behind each session and audit entry, and the approvers of a run's sign-off
+	`
+	CREATE TABLE people (
+		subject TEXT PRIMARY KEY,
+		name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+		roles TEXT NOT NULL,
+		source TEXT NOT NULL,
+		created_at TEXT NOT NULL,
+		created_by TEXT NOT NULL
+	);
+	CREATE TABLE invites (
+		token_hash TEXT PRIMARY KEY,
+		subject TEXT NOT NULL REFERENCES people (subject),
+		created_at TEXT NOT NULL,
+		expires_at TEXT NOT NULL,
+		used_at TEXT
+	);
+	CREATE TABLE approvals (
+		run_id TEXT NOT NULL REFERENCES runs (id),
+		subject TEXT NOT NULL,
+		name TEXT NOT NULL,
+		at TEXT NOT NULL,
+		PRIMARY KEY (run_id, subject)
+	);
+	ALTER TABLE sessions ADD COLUMN subject TEXT;
+	ALTER TABLE sessions ADD COLUMN roles TEXT;
+	ALTER TABLE sessions ADD COLUMN via TEXT;
+	ALTER TABLE audit ADD COLUMN subject TEXT;
+	`,
+	// 5: several instances on one store: each process's lease (until when, epoch ms), the owner of a
 	// running result, one probe per check across instances, and rate-limit buckets they share
 	`
 	CREATE TABLE instances (

@@ -4,7 +4,16 @@ import { join, resolve } from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import type { CheckResult } from '../checks/runner.ts';
 import type { Status } from '../checks/types.ts';
+import { roles as allRoles, type Person, type Role, type SignInSource } from '../server/roles.ts';
 import { migrations } from './migrations.ts';
+
+/**
+ * The person of a break-glass sign-in (the shared HANDBOOK_FACILITATOR_TOKEN): every role, the
+ * name typed, and a subject that says "break-glass" in every audit entry.
+ */
+export function breakGlassPerson(name: string): Person {
+	return { subject: `break-glass:${name.toLowerCase()}`, name, roles: [...allRoles], via: 'break-glass' };
+}
 
 export interface Run {
 	id: string;
@@ -58,6 +67,8 @@ export interface AuditEntry {
 	id: number;
 	at: string;
 	actor: string;
+	/** The stable subject of the person the actor names (null for the handbook's own entries). */
+	subject: string | null;
 	action: string;
 	runId: string | null;
 	target: string | null;
@@ -247,8 +258,8 @@ export class Store {
 	}
 
 	/** Writes an audit entry (inside the caller's transaction): who did what to which target. */
-	audit(actor: string, action: string, target: string | null, detail?: unknown): number {
-		return this.#audit(actor, action, null, target, detail, null);
+	audit(actor: string, action: string, target: string | null, detail?: unknown, runId: string | null = null): number {
+		return this.#audit(actor, action, runId, target, detail, null);
 	}
 
 	#at(): string {
@@ -256,9 +267,11 @@ export class Store {
 	}
 
 	#audit(actor: string, action: string, runId: string | null, target: string | null, detail: unknown, pageRevision: string | null): number {
+		// Display names are unique (people), so the entry also gets the person's stable subject.
+		const person = this.db.prepare('SELECT subject FROM people WHERE name = ?').get(actor) as Row | undefined;
 		const r = this.db
-			.prepare('INSERT INTO audit (at, actor, action, run_id, target, detail, page_revision) VALUES (?, ?, ?, ?, ?, ?, ?)')
-			.run(this.#at(), actor, action, runId, target, detail === undefined ? null : JSON.stringify(detail), pageRevision);
+			.prepare('INSERT INTO audit (at, actor, subject, action, run_id, target, detail, page_revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+			.run(this.#at(), actor, (person?.subject as string) ?? null, action, runId, target, detail === undefined ? null : JSON.stringify(detail), pageRevision);
 		return Number(r.lastInsertRowid);
 	}
 
@@ -524,6 +537,7 @@ export class Store {
 			id: Number(r.id),
 			at: r.at as string,
 			actor: r.actor as string,
+			subject: (r.subject as string) ?? null,
 			action: r.action as string,
 			runId: (r.run_id as string) ?? null,
 			target: (r.target as string) ?? null,
@@ -541,16 +555,31 @@ export class Store {
 		).map(toResult);
 	}
 
-	/** Creates a facilitator session; returns the secret cookie value (only its hash is stored). */
-	createSession(name: string, ttlHours = 24 * 14): string {
+	/**
+	 * Creates a session for a person (a bare name: a session of the shared token, as before named
+	 * people, read back as break-glass); returns the secret cookie value (only its hash is stored).
+	 */
+	createSession(person: Person | string, ttlHours = 24 * 14): string {
+		const p = typeof person === 'string' ? { name: person, subject: null, roles: [], via: null } : person;
 		const token = randomBytes(32).toString('base64url');
 		const now = this.#now();
 		this.#tx(() =>
 			this.db
-				.prepare('INSERT INTO sessions (token_hash, name, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?)')
-				.run(sha256(token), name, now.toISOString(), new Date(now.getTime() + ttlHours * 3_600_000).toISOString(), now.toISOString()),
+				.prepare('INSERT INTO sessions (token_hash, name, subject, roles, via, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+				.run(sha256(token), p.name, p.subject, p.roles.join(','), p.via, now.toISOString(), new Date(now.getTime() + ttlHours * 3_600_000).toISOString(), now.toISOString()),
 		);
 		return token;
+	}
+
+	/** The person a session cookie belongs to, or null (also when it went unused for `idleMs`). */
+	session(token: string | undefined, idleMs = Infinity): Person | null {
+		const name = this.sessionName(token, idleMs);
+		if (name === null) return null;
+		const row = this.db.prepare('SELECT subject, roles, via FROM sessions WHERE token_hash = ?').get(sha256(token!)) as Row | undefined;
+		// Sessions from before named people were made with the shared token: break-glass.
+		if (!row?.subject) return breakGlassPerson(name);
+		const roles = (row.roles as string).split(',').filter((r): r is Role => (allRoles as readonly string[]).includes(r));
+		return { subject: row.subject as string, name, roles, via: row.via as SignInSource };
 	}
 
 	/**

@@ -352,7 +352,8 @@ describe('a checklist run in Chromium', () => {
 		await expect.poll(() => page.locator('[data-ref=every]').inputValue(), patience).toBe('15');
 
 		await page.locator('[data-ref=pause]').click();
-		expect(await text(page.locator('[data-ref=next]'))).toBe('paused');
+		// The board says so on its next tick once the page has loaded its state.
+		await expect.poll(() => text(page.locator('[data-ref=next]')), patience).toBe('paused');
 		expect(await page.locator('[data-ref=pause]').getAttribute('aria-pressed')).toBe('true');
 		await page.screenshot({ path: join(testOutput, 'workshop-day-board.png') });
 	}, 60_000);

@@ -70,7 +70,7 @@ describe('a signed-off run is frozen', () => {
 		release();
 		expect((await check).body.results).toEqual([expect.objectContaining({ status: 'pass' })]);
 		const signed = await api.call(`/api/runs/${runId}/sign-off`, { json: {} });
-		expect(signed.status).toBe(200);
+		expect(signed.status, JSON.stringify(signed.body)).toBe(200);
 		expect(signed.body.run.signedOffBy).toBe('Alice');
 
 		// Frozen: a new check run is refused before it reaches the upstream.

@@ -114,7 +114,7 @@ describe('the validation API', () => {
 		expect(set).toMatch(/HttpOnly/i);
 		expect(set).toMatch(/SameSite=Strict/i);
 		cookie = set.split(';')[0]!;
-		expect((await api('/api/session')).body).toEqual({ facilitator: true, name: 'Alice' });
+		expect((await api('/api/session')).body).toEqual({ facilitator: true, signedIn: true, name: 'Alice', roles: ['facilitator', 'on-call', 'approver'], via: 'break-glass', identityProvider: false });
 	});
 
 	let runId = '';

@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { App } from '../../server/app.ts';
-import { endpoint, facilitatorOf, json } from '../../server/http.ts';
+import { readerOf } from '../../server/authorize.ts';
+import { endpoint, json } from '../../server/http.ts';
 import { bearerMatches, metricsRegistry } from '../../server/metrics.ts';
 
 export const prerender = false;
@@ -10,7 +11,7 @@ const anonymous = new WeakMap<App, Registry>();
 /**
  * Prometheus exposition of the latest stored results. With HANDBOOK_METRICS_TOKEN set, only a
  * request with `Authorization: Bearer <token>` gets it (everything), anyone else a 401. Without
- * it, facilitators get everything and anonymous readers the statuses, durations and ages of all
+ * it, staff (any role) get everything and other readers the statuses, durations and ages of all
  * checks but observed values of public checks only, as in GET /api/runs/:id.
  */
 export const GET = endpoint(async (app, context) => {
@@ -21,7 +22,7 @@ export const GET = endpoint(async (app, context) => {
 		if (!bearerMatches(context.request.headers.get('authorization'), token)) {
 			return json({ error: 'the metrics need Authorization: Bearer <token>, the token set in HANDBOOK_METRICS_TOKEN' }, 401, { 'www-authenticate': 'Bearer realm="handbook metrics"' });
 		}
-	} else if (!facilitatorOf(app, context)) {
+	} else if (readerOf(app, context) === 'anonymous') {
 		registry = anonymous.get(app) ?? metricsRegistry(app.store, app.engine, { observedOnlyFor: (id) => app.engine.handbook.checks.get(id)?.access === 'public' });
 		anonymous.set(app, registry);
 	}

@@ -2,18 +2,15 @@ import type { APIContext } from 'astro';
 import { z } from 'zod';
 import type { App } from '../../server/app.ts';
 import { ONE_TIME_TOKEN_HOURS, sessionCookie } from '../../server/auth.ts';
-import { requestClient, secureCookies } from '../../server/client.ts';
-import { endpoint, facilitatorOf, json, readJson } from '../../server/http.ts';
+import { requestClient } from '../../server/client.ts';
+import { setSessionCookie } from '../../server/session-cookie.ts';
+import { personOf } from '../../server/authorize.ts';
+import { endpoint, json, readJson } from '../../server/http.ts';
+import { checkPersonName, type Person } from '../../server/roles.ts';
 import { RequestError } from '../../server/runs.ts';
 import { safeNextPath, signInProblemPage } from '../../server/signin-page.ts';
 
 export const prerender = false;
-
-function setSessionCookie(context: APIContext, cookie: string): void {
-	// Secure whenever the client came over https (as far as HANDBOOK_TRUST_PROXY lets us believe)
-	// or the site's configured URL is https. The session also ends server-side when idle.
-	context.cookies.set(sessionCookie, cookie, { httpOnly: true, sameSite: 'strict', path: '/', secure: secureCookies(requestClient(context)), maxAge: 14 * 24 * 3600 });
-}
 
 /** Sign-in attempts, by link or by form, share one allowance per client. */
 function takeAttempt(app: App, context: APIContext): number {
@@ -21,16 +18,22 @@ function takeAttempt(app: App, context: APIContext): number {
 }
 
 /**
- * Who is signed in; or, with `?token=`, the one-time sign-in link: signs in and returns to
- * `next` (a path of this site). A wrong, used or expired link gets a page saying what to do.
- * The configured HANDBOOK_FACILITATOR_TOKEN is never accepted here: only in a POST body.
+ * What the pages learn of the signed-in person: `facilitator` is true for anyone signed in (the
+ * pages' controls; the server checks each role), then their name, roles and how they signed in.
+ */
+function whoIs(person: Person | null, identityProvider: boolean) {
+	return { ...(person ? { facilitator: true, signedIn: true, name: person.name, roles: person.roles, via: person.via } : { facilitator: false, signedIn: false, name: null, roles: [], via: null }), identityProvider };
+}
+
+/**
+ * Who is signed in; or, with `?token=`, a one-time sign-in link (a person's invite, or the link
+ * the server prints): signs in and returns to `next` (a path of this site). A wrong, used or
+ * expired link gets a page saying what to do. The configured HANDBOOK_FACILITATOR_TOKEN is never
+ * accepted here: only in a POST body.
  */
 export const GET = endpoint((app, context) => {
 	const token = context.url.searchParams.get('token');
-	if (token === null) {
-		const name = facilitatorOf(app, context);
-		return json({ facilitator: name !== null, name });
-	}
+	if (token === null) return json(whoIs(personOf(app, context), app.oidc !== null));
 	const next = safeNextPath(context.url.searchParams.get('next'));
 	const retryAfter = takeAttempt(app, context);
 	if (retryAfter) {
@@ -38,34 +41,43 @@ export const GET = endpoint((app, context) => {
 		page.headers.set('retry-after', String(retryAfter));
 		return page;
 	}
-	const cookie = app.auth.signIn(token, 'facilitator', 'link');
-	if (!cookie) {
+	const signedIn = app.auth.signIn(token, 'facilitator', 'link');
+	if (!signedIn) {
 		return signInProblemPage({
 			status: 401,
 			title: 'This sign-in link does not work any more',
 			paragraphs: [
 				`Each sign-in link works once, and for ${ONE_TIME_TOKEN_HOURS} hours. This one has already been used, has expired, or was copied incompletely.`,
-				'What to do: ask the person who runs the handbook server for a new link (the server prints a fresh one in its log each time one is used), or sign in with the facilitator token from the run bar of any checklist page.',
+				'What to do: ask the person who runs the handbook server for a new link (invited people get a personal one from npx handbook invite; the server prints a fresh operator link in its log each time one is used), or sign in with the facilitator token from the run bar of any checklist page.',
 				'If you already signed in with this link a moment ago, you are signed in: just open the handbook.',
 			],
 			next,
 		});
 	}
-	setSessionCookie(context, cookie);
+	setSessionCookie(context, signedIn.cookie);
 	return context.redirect(next, 303);
 });
 
 const signIn = z.strictObject({ token: z.string().min(1).max(512), name: z.string().trim().min(1).max(80).optional() });
 
-/** Facilitator sign-in with the token: sets an httpOnly, SameSite=Strict session cookie. */
+/**
+ * Break-glass sign-in with the shared token (every role, audited under "break-glass:<name>"):
+ * sets an httpOnly, SameSite=Strict session cookie. A reserved name is refused.
+ */
 export const POST = endpoint(async (app, context) => {
 	const body = await readJson(context.request, signIn);
+	let name: string;
+	try {
+		name = checkPersonName(body.name ?? 'facilitator');
+	} catch (err) {
+		throw new RequestError(400, `name: ${(err as Error).message}`);
+	}
 	const retryAfter = takeAttempt(app, context);
 	if (retryAfter) throw Object.assign(new RequestError(429, `too many sign-in attempts; try again in ${retryAfter} s`), { retryAfter });
-	const cookie = app.auth.signIn(body.token, body.name ?? 'facilitator', 'form');
-	if (!cookie) throw new RequestError(401, 'wrong facilitator token');
-	setSessionCookie(context, cookie);
-	return json({ facilitator: true, name: body.name ?? 'facilitator' });
+	const signedIn = app.auth.signIn(body.token, name, 'form');
+	if (!signedIn) throw new RequestError(401, 'wrong facilitator token');
+	setSessionCookie(context, signedIn.cookie);
+	return json(whoIs(signedIn.person, app.oidc !== null));
 });
 
 /** Sign out. */

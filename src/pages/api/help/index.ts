@@ -1,5 +1,6 @@
+import { authorize } from '../../../server/authorize.ts';
 import { requestClient } from '../../../server/client.ts';
-import { endpoint, json, requireFacilitator } from '../../../server/http.ts';
+import { endpoint, json } from '../../../server/http.ts';
 import { participantKey, readLoopBody } from '../../../server/loop-http.ts';
 import { RequestError } from '../../../server/runs.ts';
 import { helpInput, workshopKey } from '../../../server/workshops.ts';
@@ -18,9 +19,9 @@ export const POST = endpoint(async (app, context) => {
 	return json({ id, secret }, 201, { location: `/api/help/${id}` });
 });
 
-/** A workshop's help requests, oldest first (facilitators): `?workshop=2026-12`. */
+/** A workshop's help requests, oldest first (staff): `?workshop=2026-12`. */
 export const GET = endpoint((app, context) => {
-	requireFacilitator(app, context);
+	authorize(app, context, 'staff.read');
 	const workshop = workshopKey.safeParse(context.url.searchParams.get('workshop'));
 	if (!workshop.success) throw new RequestError(400, 'workshop: expected ?workshop= with the month, e.g. 2026-12');
 	return json({ help: app.workshops.records.helpRequests(workshop.data) });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { endpoint, facilitatorOf, json, readJson, requireFacilitator } from '../../../server/http.ts';
+import { authorize, isRunbook, readerOf } from '../../../server/authorize.ts';
+import { endpoint, json, readJson } from '../../../server/http.ts';
 import { visibleRun } from '../../../server/visibility.ts';
 
 export const prerender = false;
@@ -14,7 +15,7 @@ export const GET = endpoint((app, context) => {
 	const q = context.url.searchParams;
 	const filter = z.object({ checklist: id.optional(), environment: id.optional(), workshop: z.string().max(40).optional() }).safeParse(Object.fromEntries(q));
 	if (!filter.success) return json({ error: 'checklist, environment and workshop must be ids' }, 400);
-	const reader = facilitatorOf(app, context) ? 'facilitator' : 'anonymous';
+	const reader = readerOf(app, context);
 	const runs = app.store.listRuns({ ...filter.data, limit: 50 }).map((run) => visibleRun(run, reader));
 	const known = filter.data.checklist && app.service.checklists.get(filter.data.checklist);
 	return json(known ? { runs, defaults: app.service.runDefaults(known.id) } : { runs });
@@ -28,12 +29,14 @@ const startRun = z.strictObject({
 });
 
 /**
- * Starts a run of a checklist, or a rehearsal of a scenario's runbook (facilitators). Without
- * `environment` it runs in the checklist's own; without `workshop`, for the next workshop.
+ * Starts a run of a checklist (facilitators), or of an incident runbook or a rehearsal of one
+ * (facilitators and on-call). Without `environment` it runs in the checklist's own; without
+ * `workshop`, for the next workshop.
  */
 export const POST = endpoint(async (app, context) => {
-	const actor = requireFacilitator(app, context);
+	const person = authorize(app, context, 'runbook.work');
 	const body = await readJson(context.request, startRun);
-	const run = app.service.startRun(body, actor);
+	if (!body.scenario && !(body.checklist && isRunbook(app, body.checklist))) authorize(app, context, 'run.work');
+	const run = app.service.startRun(body, person.name);
 	return json({ run }, 201, { location: `/api/runs/${run.id}` });
 });

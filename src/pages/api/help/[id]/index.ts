@@ -1,4 +1,6 @@
-import { endpoint, facilitatorOf, json, requireFacilitator } from '../../../../server/http.ts';
+import { authorize, personOf } from '../../../../server/authorize.ts';
+import { endpoint, json } from '../../../../server/http.ts';
+import { may } from '../../../../server/roles.ts';
 import { readLoopBody } from '../../../../server/loop-http.ts';
 import { helpActionInput } from '../../../../server/workshops.ts';
 
@@ -10,13 +12,13 @@ export const prerender = false;
  */
 export const GET = endpoint((app, context) => {
 	const id = context.params.id!;
-	if (facilitatorOf(app, context)) return json({ help: app.workshops.records.help(id) });
+	if (may(personOf(app, context), 'staff.read')) return json({ help: app.workshops.records.help(id) });
 	return json({ help: app.workshops.ownHelpState(id, context.request.headers.get('x-help-secret') ?? '') });
 });
 
 /** A helper claims (`{ action: 'claim' }`) or resolves (`{ action: 'resolve', resolution?, followUp? }`) a request. */
 export const POST = endpoint(async (app, context) => {
-	const actor = requireFacilitator(app, context);
+	const actor = authorize(app, context, 'help.act').name;
 	const body = await readLoopBody(context.request, helpActionInput);
 	return json({ help: app.workshops.actOnHelp(context.params.id!, body, actor) });
 });

@@ -1,10 +1,11 @@
-import { endpoint, json, requireFacilitator } from '../../../../server/http.ts';
+import { authorize } from '../../../../server/authorize.ts';
+import { endpoint, json } from '../../../../server/http.ts';
 
 export const prerender = false;
 
 /** One incident with its timeline: updates and notes merged with the linked run's results and ticks. */
 export const GET = endpoint((app, context) => {
-	requireFacilitator(app, context);
+	authorize(app, context, 'staff.read');
 	const incident = app.workshops.records.incident(context.params.id!);
 	return json(app.engine.redactor.value({ incident, timeline: app.workshops.timeline(incident) }));
 });

@@ -1,4 +1,5 @@
-import { endpoint, json, requireFacilitator } from '../../../../server/http.ts';
+import { authorize } from '../../../../server/authorize.ts';
+import { endpoint, json } from '../../../../server/http.ts';
 import { readLoopBody } from '../../../../server/loop-http.ts';
 import { resolveInput } from '../../../../server/workshops.ts';
 
@@ -6,7 +7,7 @@ export const prerender = false;
 
 /** Resolves the incident: `{ note?, message?, followUp? }` → `{ incident }` with `durationMinutes`. */
 export const POST = endpoint(async (app, context) => {
-	const actor = requireFacilitator(app, context);
+	const actor = authorize(app, context, 'incident.manage').name;
 	const body = await readLoopBody(context.request, resolveInput, { optional: true });
 	const incident = app.workshops.resolve(context.params.id!, body, actor);
 	return json({ incident, durationMinutes: incident.durationMinutes });

@@ -1,4 +1,5 @@
-import { endpoint, json, requireFacilitator } from '../../../../server/http.ts';
+import { authorize } from '../../../../server/authorize.ts';
+import { endpoint, json } from '../../../../server/http.ts';
 import { readLoopBody } from '../../../../server/loop-http.ts';
 import { updateInput } from '../../../../server/workshops.ts';
 
@@ -9,7 +10,7 @@ export const prerender = false;
  * note?, message? }` where `message` is the participant message sent with it → 201 `{ incident }`.
  */
 export const POST = endpoint(async (app, context) => {
-	const actor = requireFacilitator(app, context);
+	const actor = authorize(app, context, 'incident.manage').name;
 	const body = await readLoopBody(context.request, updateInput);
 	return json({ incident: app.workshops.update(context.params.id!, body, actor) }, 201);
 });

@@ -1,5 +1,6 @@
 import { requestClient } from '../../../../server/client.ts';
-import { endpoint, facilitatorOf, json } from '../../../../server/http.ts';
+import { readerOf } from '../../../../server/authorize.ts';
+import { endpoint, json } from '../../../../server/http.ts';
 import { draining } from '../../../../server/lifecycle.ts';
 
 export const prerender = false;
@@ -22,7 +23,7 @@ const streamBudget = 1024 * 1024;
 export const GET = endpoint((app, context) => {
 	const runId = context.params.id!;
 	app.store.run(runId);
-	const reader = facilitatorOf(app, context) ? 'facilitator' : 'anonymous';
+	const reader = readerOf(app, context);
 	const raw = Number(context.request.headers.get('last-event-id') ?? context.url.searchParams.get('after') ?? 0);
 	const after = Number.isSafeInteger(raw) && raw > 0 ? raw : 0;
 	if (draining()) return json({ error: 'the handbook is restarting; reconnect in a few seconds' }, 503, { 'retry-after': '5' });

@@ -1,4 +1,5 @@
-import { endpoint, facilitatorOf } from '../../../../server/http.ts';
+import { readerOf } from '../../../../server/authorize.ts';
+import { endpoint } from '../../../../server/http.ts';
 
 export const prerender = false;
 
@@ -7,7 +8,7 @@ export const prerender = false;
  * get it without recorded field values and decision notes.
  */
 export const GET = endpoint((app, context) => {
-	const markdown = app.service.report(context.params.id!, facilitatorOf(app, context) ? 'facilitator' : 'anonymous');
+	const markdown = app.service.report(context.params.id!, readerOf(app, context));
 	return new Response(app.engine.redactor.text(markdown), {
 		headers: { 'content-type': 'text/markdown; charset=utf-8', 'cache-control': 'no-store', 'content-disposition': `inline; filename="after-action-${context.params.id}.md"` },
 	});

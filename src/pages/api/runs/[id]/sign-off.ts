@@ -1,11 +1,39 @@
 import { z } from 'zod';
-import { endpoint, json, readJson, requireFacilitator } from '../../../../server/http.ts';
+import { approversNeeded, authorize } from '../../../../server/authorize.ts';
+import { endpoint, json, readJson } from '../../../../server/http.ts';
+import { checklistGate, RequestError } from '../../../../server/runs.ts';
+import { FrozenRunError } from '../../../../store/store.ts';
 
 export const prerender = false;
 
-/** Signs the run off: records who and when, and freezes it as the archived record. */
+/**
+ * An approver signs the run off. A checklist may ask for more than one approver
+ * (`checklist.approvers` in its frontmatter): each approval is recorded (202 while more are
+ * needed, with who approved so far), and the last one records who and when and freezes the run
+ * as the archived record.
+ */
 export const POST = endpoint(async (app, context) => {
-	const actor = requireFacilitator(app, context);
+	const person = authorize(app, context, 'run.sign-off');
 	await readJson(context.request, z.strictObject({}));
-	return json({ run: app.service.signOff(context.params.id!, actor) });
+	const id = context.params.id!;
+	const run = app.store.run(id);
+	if (run.signedOffAt) throw new FrozenRunError(run);
+	// Only a gate checklist has a go / no-go to record first; the others just sign off.
+	if (!run.decision && checklistGate(app.service.checklist(run.checklist))) throw new RequestError(409, 'record the go / no-go decision before signing off');
+	const needed = approversNeeded(app, run.checklist);
+	const people = app.auth.people;
+	const before = people.approvals(id);
+	if (before.some((a) => a.subject === person.subject)) throw new RequestError(409, `you (${person.name}) have already approved this run; it needs ${needed} different approvers`);
+	if (before.length + 1 < needed) {
+		people.approve(id, person);
+		const approvals = people.approvals(id).map(({ name, at }) => ({ name, at }));
+		app.store.transaction(() => app.store.audit(person.name, 'run.approve', run.decision, { approvals: approvals.length, needed }, id));
+		app.events.notify(id);
+		return json({ run, approvals, approversNeeded: needed }, 202);
+	}
+	// The last approval signs off: sign off first, so a refusal (checks still running, 409 naming
+	// them) leaves no approval behind and the approver can simply try again.
+	const signed = app.service.signOff(id, person.name);
+	people.approve(id, person);
+	return json({ run: signed, approvals: people.approvals(id).map(({ name, at }) => ({ name, at })), approversNeeded: needed });
 });

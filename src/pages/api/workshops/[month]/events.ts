@@ -1,4 +1,5 @@
-import { endpoint, requireFacilitator } from '../../../../server/http.ts';
+import { authorize } from '../../../../server/authorize.ts';
+import { endpoint } from '../../../../server/http.ts';
 import { monthParam } from '../../../../server/loop-http.ts';
 
 export const prerender = false;
@@ -9,7 +10,7 @@ export const prerender = false;
  * (Last-Event-ID) gets exactly what it missed.
  */
 export const GET = endpoint((app, context) => {
-	requireFacilitator(app, context);
+	authorize(app, context, 'staff.read');
 	const workshop = monthParam(context);
 	const after = Number(context.request.headers.get('last-event-id') ?? context.url.searchParams.get('after') ?? 0) || 0;
 	const encoder = new TextEncoder();

@@ -1,4 +1,5 @@
-import { endpoint, json, requireFacilitator } from '../../../../server/http.ts';
+import { authorize } from '../../../../server/authorize.ts';
+import { endpoint, json } from '../../../../server/http.ts';
 import { monthParam } from '../../../../server/loop-http.ts';
 
 export const prerender = false;
@@ -8,7 +9,7 @@ export const prerender = false;
  * incidents and the summary, in one read (then follow `/events`).
  */
 export const GET = endpoint((app, context) => {
-	requireFacilitator(app, context);
+	authorize(app, context, 'staff.read');
 	const workshop = monthParam(context);
 	const w = app.workshops;
 	return json(

@@ -1,4 +1,5 @@
-import { endpoint, json, requireFacilitator } from '../../../../server/http.ts';
+import { authorize } from '../../../../server/authorize.ts';
+import { endpoint, json } from '../../../../server/http.ts';
 import { monthParam, readLoopBody } from '../../../../server/loop-http.ts';
 import { openInput } from '../../../../server/workshops.ts';
 
@@ -10,7 +11,7 @@ export const prerender = false;
  * Body (optional): `{ minutes }`, default 240.
  */
 export const POST = endpoint(async (app, context) => {
-	const actor = requireFacilitator(app, context);
+	const actor = authorize(app, context, 'workshop.manage').name;
 	const workshop = monthParam(context);
 	const body = await readLoopBody(context.request, openInput, { optional: true });
 	return json(app.workshops.open(workshop, actor, body?.minutes ?? undefined), 201);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { endpoint, json, readJson, requireFacilitator } from '../../../../../server/http.ts';
+import { authorize, runWork } from '../../../../../server/authorize.ts';
+import { endpoint, json, readJson } from '../../../../../server/http.ts';
 
 export const prerender = false;
 
@@ -9,10 +10,10 @@ const change = z.union([
 	z.strictObject({ field: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/), value: z.string().max(2000), expected: z.string().max(2000).optional() }),
 ]);
 
-/** Ticks or unticks an item, or records one of its fields (facilitators). */
+/** Ticks or unticks an item, or records one of its fields (facilitators; on-call in a runbook's run). */
 export const POST = endpoint(async (app, context) => {
-	const actor = requireFacilitator(app, context);
 	const { id, itemId } = context.params as { id: string; itemId: string };
+	const actor = authorize(app, context, runWork(app, id)).name;
 	const body = await readJson(context.request, change);
 	if ('checked' in body) return json({ tick: app.service.tick(id, itemId, body.checked, actor) });
 	const written = app.service.setField(id, itemId, body.field, body.value, actor, body.expected);
