@@ -66,7 +66,7 @@ export async function checksRun(app: App, argv: string[], out: (s: string) => vo
 	if (checklist) {
 		let run;
 		try {
-			run = app.service.startRun({ checklist: checklist.id, environment: env.id, workshop: values.workshop ?? null }, actor());
+			run = await app.service.startRun({ checklist: checklist.id, environment: env.id, workshop: values.workshop ?? null }, actor());
 		} catch (e) {
 			// e.g. an environment where none of the checklist's checks is defined.
 			if (e instanceof RequestError && e.status === 400) throw new UsageError(e.message);

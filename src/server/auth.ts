@@ -51,18 +51,20 @@ export class Auth {
 	}
 
 	/** Makes (and returns) a new one-time sign-in token, replacing any earlier one. */
-	issueOneTimeToken(): string {
+	async issueOneTimeToken(): Promise<string> {
 		const token = randomBytes(24).toString('base64url');
-		this.#store.setSetting('signin_token_hash', sha256(token));
-		this.#store.setSetting('signin_token_expires_at', new Date(this.#now().getTime() + ONE_TIME_TOKEN_HOURS * 3_600_000).toISOString());
+		await this.#store.transaction(async () => {
+			await this.#store.setSetting('signin_token_hash', sha256(token));
+			await this.#store.setSetting('signin_token_expires_at', new Date(this.#now().getTime() + ONE_TIME_TOKEN_HOURS * 3_600_000).toISOString());
+		});
 		this.onNewToken(token);
 		return token;
 	}
 
-	#oneTimeTokenMatches(token: string): boolean {
-		const hash = this.#store.setting('signin_token_hash');
+	async #oneTimeTokenMatches(token: string): Promise<boolean> {
+		const hash = await this.#store.setting('signin_token_hash');
 		if (!hash || !timingSafeEqual(Buffer.from(sha256(token)), Buffer.from(hash))) return false;
-		const expires = this.#store.setting('signin_token_expires_at');
+		const expires = await this.#store.setting('signin_token_expires_at');
 		return !expires || expires > this.#now().toISOString();
 	}
 
@@ -70,22 +72,27 @@ export class Auth {
 	 * Exchanges a sign-in token for a session cookie value, or null when the token is wrong, used
 	 * or expired. The configured token counts only when it came in a form (POST body).
 	 */
-	signIn(token: string, name: string, via: SignInVia = 'form'): string | null {
+	async signIn(token: string, name: string, via: SignInVia = 'form'): Promise<string | null> {
 		if (!token) return null;
 		if (via === 'form' && this.#configured && sameSecret(token, this.#configured)) return this.#store.createSession(name);
-		if (!this.#oneTimeTokenMatches(token)) return null;
+		// Checked and spent in one transaction: two instances sharing the store never both take it.
+		const spent = await this.#store.transaction(async () => {
+			if (!(await this.#oneTimeTokenMatches(token))) return false;
+			await this.#store.setSetting('signin_token_hash', null);
+			return true;
+		});
+		if (!spent) return null;
 		// One-time: the next facilitator gets a fresh URL from the server log.
-		this.#store.setSetting('signin_token_hash', null);
-		if (!this.#configured) this.issueOneTimeToken();
+		if (!this.#configured) await this.issueOneTimeToken();
 		return this.#store.createSession(name);
 	}
 
 	/** The facilitator's name for a session cookie, or null for an anonymous reader (or an idle session). */
-	facilitator(cookie: string | undefined): string | null {
+	facilitator(cookie: string | undefined): Promise<string | null> {
 		return this.#store.sessionName(cookie, this.#idleMs);
 	}
 
-	signOut(cookie: string): void {
-		this.#store.deleteSession(cookie);
+	signOut(cookie: string): Promise<void> {
+		return this.#store.deleteSession(cookie);
 	}
 }

@@ -47,13 +47,13 @@ export async function readJson<T>(request: Request, schema: z.ZodType<T>): Promi
 }
 
 /** The signed-in facilitator's name, or a 401. */
-export function requireFacilitator(app: App, context: APIContext): string {
-	const name = app.auth.facilitator(context.cookies.get(sessionCookie)?.value);
+export async function requireFacilitator(app: App, context: APIContext): Promise<string> {
+	const name = await app.auth.facilitator(context.cookies.get(sessionCookie)?.value);
 	if (!name) throw new RequestError(401, 'sign in as a facilitator first (POST /api/session with your token)');
 	return name;
 }
 
-export function facilitatorOf(app: App, context: APIContext): string | null {
+export function facilitatorOf(app: App, context: APIContext): Promise<string | null> {
 	return app.auth.facilitator(context.cookies.get(sessionCookie)?.value);
 }
 

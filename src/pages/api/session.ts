@@ -16,7 +16,7 @@ function setSessionCookie(context: APIContext, cookie: string): void {
 }
 
 /** Sign-in attempts, by link or by form, share one allowance per client. */
-function takeAttempt(app: App, context: APIContext): number {
+function takeAttempt(app: App, context: APIContext): Promise<number> {
 	return app.limiter.take(`signin:${requestClient(context).address}`);
 }
 
@@ -25,20 +25,20 @@ function takeAttempt(app: App, context: APIContext): number {
  * `next` (a path of this site). A wrong, used or expired link gets a page saying what to do.
  * The configured HANDBOOK_FACILITATOR_TOKEN is never accepted here: only in a POST body.
  */
-export const GET = endpoint((app, context) => {
+export const GET = endpoint(async (app, context) => {
 	const token = context.url.searchParams.get('token');
 	if (token === null) {
-		const name = facilitatorOf(app, context);
+		const name = await facilitatorOf(app, context);
 		return json({ facilitator: name !== null, name });
 	}
 	const next = safeNextPath(context.url.searchParams.get('next'));
-	const retryAfter = takeAttempt(app, context);
+	const retryAfter = await takeAttempt(app, context);
 	if (retryAfter) {
 		const page = signInProblemPage({ status: 429, title: 'Too many sign-in attempts', paragraphs: [`Too many sign-in attempts came from your address. Wait ${retryAfter} seconds, then open your sign-in link again.`], next });
 		page.headers.set('retry-after', String(retryAfter));
 		return page;
 	}
-	const cookie = app.auth.signIn(token, 'facilitator', 'link');
+	const cookie = await app.auth.signIn(token, 'facilitator', 'link');
 	if (!cookie) {
 		return signInProblemPage({
 			status: 401,
@@ -60,18 +60,18 @@ const signIn = z.strictObject({ token: z.string().min(1).max(512), name: z.strin
 /** Facilitator sign-in with the token: sets an httpOnly, SameSite=Strict session cookie. */
 export const POST = endpoint(async (app, context) => {
 	const body = await readJson(context.request, signIn);
-	const retryAfter = takeAttempt(app, context);
+	const retryAfter = await takeAttempt(app, context);
 	if (retryAfter) throw Object.assign(new RequestError(429, `too many sign-in attempts; try again in ${retryAfter} s`), { retryAfter });
-	const cookie = app.auth.signIn(body.token, body.name ?? 'facilitator', 'form');
+	const cookie = await app.auth.signIn(body.token, body.name ?? 'facilitator', 'form');
 	if (!cookie) throw new RequestError(401, 'wrong facilitator token');
 	setSessionCookie(context, cookie);
 	return json({ facilitator: true, name: body.name ?? 'facilitator' });
 });
 
 /** Sign out. */
-export const DELETE = endpoint((app, context) => {
+export const DELETE = endpoint(async (app, context) => {
 	const cookie = context.cookies.get(sessionCookie)?.value;
-	if (cookie) app.auth.signOut(cookie);
+	if (cookie) await app.auth.signOut(cookie);
 	context.cookies.delete(sessionCookie, { path: '/' });
 	return json({ facilitator: false });
 });

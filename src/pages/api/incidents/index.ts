@@ -10,16 +10,16 @@ export const prerender = false;
  * commander?, run? }`; a commander is required for P0 and P1 → 201 `{ incident }`.
  */
 export const POST = endpoint(async (app, context) => {
-	const actor = requireFacilitator(app, context);
+	const actor = await requireFacilitator(app, context);
 	const body = await readLoopBody(context.request, incidentInput);
-	const incident = app.workshops.declare(body, actor);
+	const incident = await app.workshops.declare(body, actor);
 	return json({ incident }, 201, { location: `/api/incidents/${incident.id}` });
 });
 
 /** The incidents of a workshop, oldest first (facilitators): `?workshop=2026-12`. */
-export const GET = endpoint((app, context) => {
-	requireFacilitator(app, context);
+export const GET = endpoint(async (app, context) => {
+	await requireFacilitator(app, context);
 	const workshop = workshopKey.safeParse(context.url.searchParams.get('workshop'));
 	if (!workshop.success) throw new RequestError(400, 'workshop: expected ?workshop= with the month, e.g. 2026-12');
-	return json({ incidents: app.workshops.records.incidents(workshop.data) });
+	return json({ incidents: await app.workshops.records.incidents(workshop.data) });
 });

@@ -10,12 +10,12 @@ const id = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,79}$/);
  * Runs of a checklist, newest first: `?checklist=pre-workshop&environment=ai.coder.com`. With a
  * checklist, `defaults` says what a new run of it gets: its own environment and the next workshop.
  */
-export const GET = endpoint((app, context) => {
+export const GET = endpoint(async (app, context) => {
 	const q = context.url.searchParams;
 	const filter = z.object({ checklist: id.optional(), environment: id.optional(), workshop: z.string().max(40).optional() }).safeParse(Object.fromEntries(q));
 	if (!filter.success) return json({ error: 'checklist, environment and workshop must be ids' }, 400);
-	const reader = facilitatorOf(app, context) ? 'facilitator' : 'anonymous';
-	const runs = app.store.listRuns({ ...filter.data, limit: 50 }).map((run) => visibleRun(run, reader));
+	const reader = await facilitatorOf(app, context) ? 'facilitator' : 'anonymous';
+	const runs = (await app.store.listRuns({ ...filter.data, limit: 50 })).map((run) => visibleRun(run, reader));
 	const known = filter.data.checklist && app.service.checklists.get(filter.data.checklist);
 	return json(known ? { runs, defaults: app.service.runDefaults(known.id) } : { runs });
 });
@@ -32,8 +32,8 @@ const startRun = z.strictObject({
  * `environment` it runs in the checklist's own; without `workshop`, for the next workshop.
  */
 export const POST = endpoint(async (app, context) => {
-	const actor = requireFacilitator(app, context);
+	const actor = await requireFacilitator(app, context);
 	const body = await readJson(context.request, startRun);
-	const run = app.service.startRun(body, actor);
+	const run = await app.service.startRun(body, actor);
 	return json({ run }, 201, { location: `/api/runs/${run.id}` });
 });

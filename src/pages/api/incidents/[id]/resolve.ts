@@ -6,8 +6,8 @@ export const prerender = false;
 
 /** Resolves the incident: `{ note?, message?, followUp? }` → `{ incident }` with `durationMinutes`. */
 export const POST = endpoint(async (app, context) => {
-	const actor = requireFacilitator(app, context);
+	const actor = await requireFacilitator(app, context);
 	const body = await readLoopBody(context.request, resolveInput, { optional: true });
-	const incident = app.workshops.resolve(context.params.id!, body, actor);
+	const incident = await app.workshops.resolve(context.params.id!, body, actor);
 	return json({ incident, durationMinutes: incident.durationMinutes });
 });

@@ -7,7 +7,7 @@ const decision = z.strictObject({ decision: z.enum(['go', 'no-go']), note: z.str
 
 /** Records the go / no-go decision, with the blockers and escalation written in the note. */
 export const POST = endpoint(async (app, context) => {
-	const actor = requireFacilitator(app, context);
+	const actor = await requireFacilitator(app, context);
 	const body = await readJson(context.request, decision);
-	return json({ run: app.service.decide(context.params.id!, body.decision, body.note ?? null, actor) });
+	return json({ run: await app.service.decide(context.params.id!, body.decision, body.note ?? null, actor) });
 });

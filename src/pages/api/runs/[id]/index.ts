@@ -7,4 +7,4 @@ export const prerender = false;
  * readers get what they may see (src/server/visibility.ts): statuses of every check, observed
  * values and messages of public checks only, no field values, no decision note.
  */
-export const GET = endpoint((app, context) => json(app.service.view(context.params.id!, facilitatorOf(app, context) ? 'facilitator' : 'anonymous')));
+export const GET = endpoint(async (app, context) => json(await app.service.view(context.params.id!, await facilitatorOf(app, context) ? 'facilitator' : 'anonymous')));

@@ -5,7 +5,7 @@ export const prerender = false;
 
 /** Signs the run off: records who and when, and freezes it as the archived record. */
 export const POST = endpoint(async (app, context) => {
-	const actor = requireFacilitator(app, context);
+	const actor = await requireFacilitator(app, context);
 	await readJson(context.request, z.strictObject({}));
-	return json({ run: app.service.signOff(context.params.id!, actor) });
+	return json({ run: await app.service.signOff(context.params.id!, actor) });
 });

@@ -13,10 +13,10 @@ export const POST = endpoint(async (app, context) => {
 	const { id, checkId } = context.params as { id: string; checkId: string };
 	const check = app.engine.handbook.checks.get(checkId);
 	if (!check) throw new RequestError(404, `unknown check "${checkId}"`);
-	const facilitator = facilitatorOf(app, context);
+	const facilitator = await facilitatorOf(app, context);
 	if (!facilitator) {
 		if (!mayRun(check, { facilitator: false })) throw new RequestError(401, `"${checkId}" can only be run by a signed-in facilitator`);
-		const retryAfter = app.limiter.take(`run:${requestClient(context).address}`);
+		const retryAfter = await app.limiter.take(`run:${requestClient(context).address}`);
 		if (retryAfter) throw tooManyRequests(retryAfter);
 	}
 	const results = await app.service.runCheck(id, checkId, facilitator ?? 'anonymous');
