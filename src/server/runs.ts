@@ -1,51 +1,19 @@
 import { computeProgress, type Progress } from '../checklists/progress.ts';
-import { afterActionReport, scriptedOutcome, type RehearsalEvent } from '../checklists/rehearsal.ts';
+import { afterActionReport, scriptedOutcome } from '../checklists/rehearsal.ts';
 import type { Scenario } from '../checklists/scenario.ts';
 import { ScenarioFiles } from '../checklists/scenario-files.ts';
 import type { ChecklistPage, ChecklistRegistry } from '../checklists/registry.ts';
 import type { CheckResult, Engine, ProbeOverride } from '../checks/runner.ts';
 import type { AuditEntry, FieldValue, RunRecord, Store } from '../store/store.ts';
 import { ChecksInFlightError, NotFoundError } from '../store/store.ts';
-import { upcomingWorkshops } from '../records/cadence.ts';
-import type { CadenceConfig } from '../checks/config.ts';
+import { checklistEnvironment, checklistGate, nextWorkshop, RequestError } from './run-defaults.ts';
 import type { EventHub } from './events.ts';
+import { rehearsalEvents } from './rehearsal-events.ts';
 import { RunAllJobs, runAllConcurrency, type RunAllState } from './run-all.ts';
 import type { RunEventData } from './run-event.ts';
 import { visibleField, visibleResult, visibleRun, type Reader } from './visibility.ts';
 
-/** A request the caller got wrong (unknown checklist, check not in this checklist, …): HTTP 400/404. */
-export class RequestError extends Error {
-	readonly status: number;
-	constructor(status: number, message: string) {
-		super(message);
-		this.status = status;
-	}
-}
-
-/**
- * The environment a checklist page runs in by default (`checklist.environment` in its
- * frontmatter, e.g. the launch pipeline's), else undefined: the config's default environment.
- */
-export function checklistEnvironment(checklist: Pick<ChecklistPage, 'frontmatter'>): string | undefined {
-	const env = (checklist.frontmatter.checklist as { environment?: unknown } | undefined)?.environment;
-	return typeof env === 'string' ? env : undefined;
-}
-
-/** Whether a checklist page is a gate (`checklist.gate: true`): only a gate has a go / no-go. */
-export function checklistGate(checklist: Pick<ChecklistPage, 'frontmatter'>): boolean {
-	return (checklist.frontmatter.checklist as { gate?: unknown } | undefined)?.gate === true;
-}
-
-/**
- * The workshop a new run is for: the next one by the cadence that has not ended yet, the same
- * dates as the calendar (on T-2 of December's workshop, December's).
- *
- * @example
- * nextWorkshop(new Date('2026-11-29T09:00Z'), cadence) // → '2026-12' (first Tuesday: 1 December)
- */
-export function nextWorkshop(now: Date, cadence: CadenceConfig): string {
-	return upcomingWorkshops(now, 2, cadence).find((slot) => slot.end.getTime() > now.getTime())!.workshop;
-}
+export { checklistEnvironment, checklistGate, nextWorkshop, RequestError } from './run-defaults.ts';
 
 /** A run as the API and the pages see it: the record plus its checklist and computed progress. */
 export interface RunView extends RunRecord {
@@ -129,16 +97,7 @@ export class RunService {
 		if (!run.scenario) throw new RequestError(409, `run ${runId} is not a rehearsal`);
 		const scenario = this.scenario(run.scenario);
 		const start = Date.parse(run.createdAt);
-		const events: RehearsalEvent[] = [];
-		for (const e of await this.store.auditLog({ runId, limit: 100_000 })) {
-			const at = Date.parse(e.at) - start;
-			const detail = (e.detail ?? {}) as Record<string, unknown>;
-			if (e.action === 'item.tick' || e.action === 'item.untick') events.push({ at, type: 'tick', itemId: e.target!, checked: e.action === 'item.tick', actor: e.actor });
-			else if (e.action === 'field.set') events.push({ at, type: 'field', itemId: String(detail.item ?? e.target), name: e.target!, value: reader === 'facilitator' ? String(detail.value ?? '') : '(recorded; facilitators see the value)', actor: e.actor });
-			else if (e.action === 'check.result') events.push({ at, type: 'check', checkId: e.target!, region: (detail.region as string | null) ?? null, status: detail.status as never, actor: e.actor });
-			else if (e.action === 'run.decide') events.push({ at, type: 'decision', text: `${e.target}${detail.note && reader === 'facilitator' ? `: ${detail.note}` : ''}`, actor: e.actor });
-			else if (e.action === 'run.sign-off') events.push({ at, type: 'end', actor: e.actor });
-		}
+		const events = rehearsalEvents(await this.store.auditLog({ runId, limit: 100_000 }), start, reader);
 		return afterActionReport(scenario, events, { items: this.checklist(run.checklist).items, startedAt: new Date(start), now: this.#now().getTime() - start });
 	}
 

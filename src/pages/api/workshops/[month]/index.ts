@@ -11,14 +11,16 @@ export const GET = endpoint(async (app, context) => {
 	await requireFacilitator(app, context);
 	const workshop = monthParam(context);
 	const w = app.workshops;
+	// Read first: a change landing while the rest is read is sent again by /events, never skipped.
+	const revision = await w.records.lastEvent(workshop);
 	return json(
 		app.engine.redactor.value({
 			workshop,
-			code: w.codeState(workshop),
+			code: await w.codeState(workshop),
 			help: await w.records.helpRequests(workshop),
 			incidents: await w.records.incidents(workshop),
-			summary: w.summary(workshop),
-			revision: await w.records.lastEvent(workshop),
+			summary: await w.summary(workshop),
+			revision,
 		}),
 	);
 });
