@@ -224,7 +224,7 @@ export class RunService {
 				const probe = () => this.engine.run(checkId, environment, { override });
 				// Several instances on one store: one probe per check among them (a rehearsal's
 				// scripted answers probe nothing; SQLite has one instance, whose engine already joins).
-				results = override || this.store.backend === 'sqlite' ? await probe() : (await this.store.flights.run(`${env.id}\u0000${checkId}`, check.cacheSeconds, probe)).results;
+				results = override || this.store.backend === 'sqlite' ? await probe() : (await this.store.flights.run(`${env.id}/${checkId}`, check.cacheSeconds, probe)).results;
 			} catch (err) {
 				const at = this.#now().toISOString();
 				results = regions.map((region) => ({ checkId, environment, region, status: 'error' as const, message: (err as Error).message, observed: {}, durationMs: 0, startedAt: at, finishedAt: at }));
