@@ -27,10 +27,10 @@ export function metricsRegistry(store: Store, engine: Engine, options: { observe
 		help: 'Latest status of a check (1 for the current status).',
 		labelNames: [...labels, 'status'],
 		...own,
-		collect() {
+		async collect() {
 			for (const g of [this, observed, duration, age, lastRun]) g.reset();
 			const now = Date.now();
-			for (const r of store.latestResults()) {
+			for (const r of await store.latestResults()) {
 				if (!engine.handbook.checks.has(r.checkId)) continue;
 				const l = { check: r.checkId, environment: r.environment, region: r.region ?? '' };
 				for (const s of statuses) this.set({ ...l, status: s }, r.status === s ? 1 : 0);

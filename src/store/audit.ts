@@ -5,6 +5,7 @@ const toEntry = (r: SqlRow): AuditEntry => ({
 	id: num(r.id),
 	at: String(r.at),
 	actor: String(r.actor),
+	subject: text(r.subject),
 	action: String(r.action),
 	runId: text(r.run_id),
 	target: text(r.target),
@@ -33,9 +34,12 @@ export class AuditLog {
 
 	/** Appends an entry (inside the caller's transaction, through `q`); returns its id. */
 	async write(q: SqlQueries, entry: { actor: string; action: string; runId?: string | null; target?: string | null; detail?: unknown; pageRevision?: string | null }): Promise<number> {
-		const [row] = await q.run('INSERT INTO audit (at, actor, action, run_id, target, detail, page_revision) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id', [
+		// Display names are unique (people), so the entry also gets the person's stable subject.
+		const person = await q.get('SELECT subject FROM people WHERE lower(name) = lower(?)', [entry.actor]);
+		const [row] = await q.run('INSERT INTO audit (at, actor, subject, action, run_id, target, detail, page_revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id', [
 			this.#at(),
 			entry.actor,
+			text(person?.subject),
 			entry.action,
 			entry.runId ?? null,
 			entry.target ?? null,

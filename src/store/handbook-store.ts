@@ -1,4 +1,5 @@
 import type { CheckResult } from '../checks/runner.ts';
+import type { Person } from '../server/roles.ts';
 import { AuditLog, changeChannel } from './audit.ts';
 import { Instances } from './instances.ts';
 import type { AuditEntry, FieldValue, Run, RunRecord, StoredResult, Tick } from './model.ts';
@@ -76,8 +77,8 @@ export class HandbookStore {
 	}
 
 	/** Writes an audit entry (inside the caller's transaction): who did what to which target. */
-	audit(actor: string, action: string, target: string | null, detail?: unknown): Promise<number> {
-		return this.#db.transaction((q) => this.#audit.write(q, { actor, action, target, detail }));
+	audit(actor: string, action: string, target: string | null, detail?: unknown, runId: string | null = null): Promise<number> {
+		return this.#db.transaction((q) => this.#audit.write(q, { actor, action, target, detail, runId }));
 	}
 
 	interruptUnfinished(only?: { ids: readonly number[]; message: string }): Promise<number> {
@@ -175,8 +176,17 @@ export class HandbookStore {
 		return this.#audit.last(runId, actions);
 	}
 
-	createSession(name: string, ttlHours?: number): Promise<string> {
-		return this.#sessions.create(name, ttlHours);
+	/**
+	 * Creates a session for a person (a bare name: a session of the shared token, as before named
+	 * people, read back as break-glass); returns the secret cookie value (only its hash is stored).
+	 */
+	createSession(person: Person | string, ttlHours?: number): Promise<string> {
+		return this.#sessions.create(person, ttlHours);
+	}
+
+	/** The person a session cookie belongs to, or null (also when it went unused for `idleMs`). */
+	session(token: string | undefined, idleMs?: number): Promise<Person | null> {
+		return this.#sessions.session(token, idleMs);
 	}
 
 	sessionName(token: string | undefined, idleMs?: number): Promise<string | null> {

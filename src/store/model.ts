@@ -53,6 +53,8 @@ export interface AuditEntry {
 	id: number;
 	at: string;
 	actor: string;
+	/** The stable subject of the person the actor names (null for the handbook's own entries). */
+	subject: string | null;
 	action: string;
 	runId: string | null;
 	target: string | null;

@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { roles as allRoles, type Person, type Role, type SignInSource } from '../server/roles.ts';
+import { breakGlassPerson } from './break-glass.ts';
 import type { SqlDb } from './sql.ts';
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -17,13 +19,17 @@ export class Sessions {
 	}
 
 	/** Creates a facilitator session; returns the secret cookie value (only its hash is stored). */
-	async create(name: string, ttlHours = 24 * 14): Promise<string> {
+	async create(person: Person | string, ttlHours = 24 * 14): Promise<string> {
+		const p = typeof person === 'string' ? { name: person, subject: null, roles: [], via: null } : person;
 		const token = randomBytes(32).toString('base64url');
 		const now = this.#now();
 		await this.#db.transaction((q) =>
-			q.run('INSERT INTO sessions (token_hash, name, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?)', [
+			q.run('INSERT INTO sessions (token_hash, name, subject, roles, via, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
 				sha256(token),
-				name,
+				p.name,
+				p.subject,
+				p.roles.join(','),
+				p.via,
 				now.toISOString(),
 				new Date(now.getTime() + ttlHours * 3_600_000).toISOString(),
 				now.toISOString(),
@@ -52,6 +58,19 @@ export class Sessions {
 			}
 		}
 		return String(row.name);
+	}
+
+	/** The person a session cookie belongs to, or null (also when it went unused for `idleMs`). */
+	async session(token: string | undefined, idleMs = Infinity): Promise<Person | null> {
+		const name = await this.name(token, idleMs);
+		if (name === null) return null;
+		const row = await this.#db.get('SELECT subject, roles, via FROM sessions WHERE token_hash = ?', [sha256(token!)]);
+		// Sessions from before named people were made with the shared token: break-glass.
+		if (!row?.subject) return breakGlassPerson(name);
+		const roles = String(row.roles)
+			.split(',')
+			.filter((r): r is Role => (allRoles as readonly string[]).includes(r));
+		return { subject: String(row.subject), name, roles, via: row.via as SignInSource };
 	}
 
 	async delete(token: string): Promise<void> {

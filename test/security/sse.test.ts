@@ -31,7 +31,7 @@ describe('live events cost O(new events)', () => {
 	let api: ReturnType<typeof apiClient>;
 	beforeAll(async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'handbook-sse-'));
-		runId = seedRun(dir, 10_000);
+		runId = await seedRun(dir, 10_000);
 		server = await startServer({ HANDBOOK_CONFIG: writeConfig(dir), HANDBOOK_DATA_DIR: dir, HANDBOOK_FACILITATOR_TOKEN: token });
 		api = apiClient(server.url);
 		await api.signIn(token);
@@ -100,7 +100,7 @@ describe('caps on open streams', () => {
 	let runId: string;
 	beforeAll(async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'handbook-sse-caps-'));
-		runId = seedRun(dir, 10);
+		runId = await seedRun(dir, 10);
 		server = await startServer({ HANDBOOK_CONFIG: writeConfig(dir), HANDBOOK_DATA_DIR: dir, HANDBOOK_FACILITATOR_TOKEN: token, HANDBOOK_SSE_MAX_PER_CLIENT: '3', HANDBOOK_SSE_MAX_STREAMS: '8' });
 	});
 	afterAll(async () => server?.stop());

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -51,9 +51,12 @@ export async function startPostgres(): Promise<RunningPostgres> {
 	const admin = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 2 });
 	const stop = async () => {
 		await admin.end({ timeout: 1 }).catch(() => {});
-		if (child.exitCode === null) {
+		if (child.exitCode === null && child.signalCode === null) {
 			const exited = new Promise((resolve) => child.once('exit', resolve));
-			child.kill('SIGINT'); // fast shutdown: ends sessions, checkpoints, exits
+			// To the postmaster itself (runuser does not pass signals on): a fast shutdown ends the
+			// sessions, checkpoints and exits.
+			const pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+			process.kill(pid, 'SIGINT');
 			await exited;
 		}
 		rmSync(dir, { recursive: true, force: true });
