@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore, postgresWriteFailure, StoreUnavailableError, StoreWriteError, writeFailure } from '../../src/store/store.ts';
+import postgres from 'postgres';
 import { freePort } from '../support/server.ts';
+import { sharedPostgres } from '../support/store-backends.ts';
 
 // What both backends must do is in backends.test.ts (describe.each over SQLite and Postgres);
 // here, what is particular to each: how it opens, and how it names a failure.
@@ -58,5 +60,30 @@ describe('write failures', () => {
 		expect(postgresWriteFailure({ code: '58030' })).toBe('io');
 		expect(postgresWriteFailure({ code: '23505' })).toBeNull();
 		expect(postgresWriteFailure(new Error('not from Postgres'))).toBeNull();
+	});
+
+	it('refuses writes on a Postgres that turned read-only with StoreWriteError, and keeps answering reads', async () => {
+		const pg = await sharedPostgres();
+		const url = await pg.database();
+		const store = await openStore({ databaseUrl: url });
+		const run = await store.createRun({ checklist: 'pre-workshop', environment: 'test', actor: 'alice' });
+		const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
+		try {
+			// As an operator's emergency switch would (this server is the test file's own): no session can write.
+			await admin.unsafe('ALTER SYSTEM SET default_transaction_read_only = on');
+			await admin.unsafe('SELECT pg_reload_conf()');
+			// Each session reads the reloaded setting once it has taken the signal.
+			while ((await admin.unsafe('SHOW default_transaction_read_only'))[0]!.default_transaction_read_only !== 'on') await new Promise((r) => setTimeout(r, 20));
+			const err = await store.setTick(run.id, 'a', true, 'alice').catch((e: Error) => e);
+			expect(err).toBeInstanceOf(StoreWriteError);
+			expect((err as StoreWriteError).reason).toBe('read-only');
+			expect((err as Error).message).toMatch(/^cannot write to postgres:\/\/handbook:\*\*\*@127\.0\.0\.1:\d+\/\w+: it has become read-only\. Nothing already stored was lost/);
+			expect((await store.record(run.id)).ticks).toEqual([]);
+		} finally {
+			await admin.unsafe('ALTER SYSTEM RESET default_transaction_read_only');
+			await admin.unsafe('SELECT pg_reload_conf()');
+			await admin.end();
+			await store.close();
+		}
 	});
 });
