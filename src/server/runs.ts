@@ -209,7 +209,9 @@ export class RunService {
 		// result, so answer it without writing (or announcing) the same thing again.
 		// A rehearsal's scripted answers, looked up once for the whole call.
 		const override = await this.overrideFor(runId);
-		const cached = override ? null : this.engine.cached(checkId, environment);
+		const flight = `${env.id}/${checkId}`;
+		// Several instances on one store: another's fresh answer counts as this one's cache.
+		const cached = override ? null : (this.engine.cached(checkId, environment) ?? (this.store.backend === 'postgres' ? await this.store.flights.fresh(flight) : null));
 		if (cached && runId) {
 			const stored = (await this.store.checkResults(runId, checkId)).filter((r) => r.state === 'done');
 			if (cached.every((c) => stored.some((s) => s.region === c.region && s.finishedAt === c.finishedAt))) return cached;
@@ -224,7 +226,7 @@ export class RunService {
 				const probe = () => this.engine.run(checkId, environment, { override });
 				// Several instances on one store: one probe per check among them (a rehearsal's
 				// scripted answers probe nothing; SQLite has one instance, whose engine already joins).
-				results = override || this.store.backend === 'sqlite' ? await probe() : (await this.store.flights.run(`${env.id}/${checkId}`, check.cacheSeconds, probe)).results;
+				results = override || this.store.backend === 'sqlite' ? await probe() : (await this.store.flights.run(flight, check.cacheSeconds, probe)).results;
 			} catch (err) {
 				const at = this.#now().toISOString();
 				results = regions.map((region) => ({ checkId, environment, region, status: 'error' as const, message: (err as Error).message, observed: {}, durationMs: 0, startedAt: at, finishedAt: at }));

@@ -37,19 +37,27 @@ export class PostgresDb implements SqlDb {
 	readonly dialect = 'postgres' as const;
 	readonly location: string;
 	readonly sql: Client;
+	/**
+	 * Write transactions have their own few connections: a transaction waiting for the write lock
+	 * holds its connection, and reads must never queue behind those.
+	 */
+	readonly #writer: Client;
 	readonly #inTx = new AsyncLocalStorage<SqlQueries>();
 	readonly #texts = new Map<string, string>();
 	readonly #root: SqlQueries;
 
 	constructor(url: string, options: { max?: number } = {}) {
 		this.location = redactedUrl(url);
-		this.sql = postgres(url, {
-			max: options.max ?? 8,
-			onnotice: () => {},
-			// Column names as they are; the store's mappers read snake_case like SQLite's rows.
-			transform: { undefined: null },
-			connect_timeout: 10,
-		});
+		const pool = (max: number) =>
+			postgres(url, {
+				max,
+				onnotice: () => {},
+				// Column names as they are; the store's mappers read snake_case like SQLite's rows.
+				transform: { undefined: null },
+				connect_timeout: 10,
+			});
+		this.sql = pool(options.max ?? 8);
+		this.#writer = pool(3);
 		this.#root = this.#queries(this.sql);
 	}
 
@@ -104,7 +112,7 @@ export class PostgresDb implements SqlDb {
 		const joined = this.#inTx.getStore();
 		if (joined) return fn(joined);
 		try {
-			return (await this.sql.begin(async (tx) => {
+			return (await this.#writer.begin(async (tx) => {
 				await tx.unsafe('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK], { prepare: true });
 				const queries = this.#queries(tx);
 				return this.#inTx.run(queries, () => fn(queries));
@@ -126,6 +134,6 @@ export class PostgresDb implements SqlDb {
 	}
 
 	async close(): Promise<void> {
-		await this.sql.end({ timeout: 5 });
+		await Promise.all([this.sql.end({ timeout: 5 }), this.#writer.end({ timeout: 5 })]);
 	}
 }

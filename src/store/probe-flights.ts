@@ -22,6 +22,12 @@ export class ProbeFlights {
 		this.#instances = instances;
 	}
 
+	/** The answer of a finished probe of `key` still in its cache window (any instance's), or null. */
+	async fresh(key: string): Promise<CheckResult[] | null> {
+		const row = await this.#db.get('SELECT results FROM probe_flights WHERE key = ? AND finished_at IS NOT NULL AND expires_at > ?', [key, Date.now()]);
+		return row ? (JSON.parse(String(row.results)) as CheckResult[]).map((r) => ({ ...r, shared: true })) : null;
+	}
+
 	/**
 	 * The results of `probe` for `key`, run here or by another instance: a fresh answer (younger
 	 * than `cacheSeconds`) is shared, a probe under way elsewhere is waited for. `shared` says the
