@@ -145,6 +145,7 @@ async function load(base: string): Promise<LoadFigures> {
 	for (let i = 0; i < sseClients; i++) void follow(i, null);
 	await new Promise((r) => setTimeout(r, 1000));
 	const latencies: number[] = [];
+	const byKind: number[][] = [[], [], []];
 	let sent = 0;
 	let ticks = 0;
 	const started = performance.now();
@@ -167,6 +168,7 @@ async function load(base: string): Promise<LoadFigures> {
 					if (res.status !== 200) errors++;
 					else if (kind === 9) ticks++;
 					latencies.push(performance.now() - t0);
+					byKind[kind < 6 ? 0 : kind < 9 ? 1 : 2]!.push(performance.now() - t0);
 				})
 				.catch(() => void errors++)
 				.finally(() => inflight.delete(done));
@@ -180,6 +182,7 @@ async function load(base: string): Promise<LoadFigures> {
 	for (let i = 0; i < 50 && tickIds.some((t) => t.size < ticks); i++) await new Promise((r) => setTimeout(r, 100));
 	stopped = true;
 	for (const c of controllers) c.abort();
+	process.stderr.write(`p50 by kind (cached check run / run read / tick): ${byKind.map((k) => p(k, 0.5).toFixed(1)).join(' / ')} ms\n`);
 	return { sent, elapsed, errors, p99: p(latencies, 0.99), p50: p(latencies, 0.5), ticks, complete: tickIds.filter((t) => t.size >= ticks).length };
 }
 

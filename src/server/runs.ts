@@ -1,5 +1,5 @@
 import { computeProgress, type Progress } from '../checklists/progress.ts';
-import { afterActionReport, scriptedOutcome } from '../checklists/rehearsal.ts';
+import { afterActionReport } from '../checklists/rehearsal.ts';
 import type { Scenario } from '../checklists/scenario.ts';
 import { ScenarioFiles } from '../checklists/scenario-files.ts';
 import type { ChecklistPage, ChecklistRegistry } from '../checklists/registry.ts';
@@ -8,7 +8,8 @@ import type { AuditEntry, FieldValue, RunRecord, Store } from '../store/store.ts
 import { ChecksInFlightError, NotFoundError } from '../store/store.ts';
 import { checklistEnvironment, checklistGate, nextWorkshop, RequestError } from './run-defaults.ts';
 import type { EventHub } from './events.ts';
-import { rehearsalEvents } from './rehearsal-events.ts';
+import { rehearsalEvents, rehearsalOverride } from './rehearsal-run.ts';
+import { SingleFlight } from './single-flight.ts';
 import { RunAllJobs, runAllConcurrency, type RunAllState } from './run-all.ts';
 import type { RunEventData } from './run-event.ts';
 import { visibleField, visibleResult, visibleRun, type Reader } from './visibility.ts';
@@ -69,23 +70,7 @@ export class RunService {
 		if (!runId) return undefined;
 		const run = await this.store.run(runId);
 		if (!run.scenario) return undefined;
-		const scenario = this.scenario(run.scenario);
-		return (check, env, region) => {
-			const now = this.#now();
-			const scripted = scriptedOutcome(scenario, check.id, region?.name ?? null, now.getTime() - Date.parse(run.createdAt));
-			const at = now.toISOString();
-			return {
-				checkId: check.id,
-				environment: env.id,
-				region: region?.name ?? null,
-				status: scripted?.status ?? 'pass',
-				message: `rehearsal: ${scripted?.message ?? 'healthy (not part of this scenario)'}`,
-				observed: { ...(scripted?.observed ?? {}), scripted: true },
-				durationMs: 0,
-				startedAt: at,
-				finishedAt: at,
-			};
-		};
+		return rehearsalOverride(this.scenario(run.scenario), Date.parse(run.createdAt), this.#now);
 	}
 
 	/**
@@ -202,7 +187,15 @@ export class RunService {
 		return this.#runAndStore(null, checkId, this.engine.environment(environment).id, actor, null);
 	}
 
-	async #runAndStore(runId: string | null, checkId: string, environment: string, actor: string, pageRevision: string | null): Promise<CheckResult[]> {
+	/** Identical check runs of a run in flight here: one stores and probes, the others share its answer. */
+	#checkRuns = new SingleFlight<CheckResult[]>();
+
+	#runAndStore(runId: string | null, checkId: string, environment: string, actor: string, pageRevision: string | null): Promise<CheckResult[]> {
+		if (!runId) return this.#runAndStoreOnce(runId, checkId, environment, actor, pageRevision);
+		return this.#checkRuns.run(`${runId}/${environment}/${checkId}`, () => this.#runAndStoreOnce(runId, checkId, environment, actor, pageRevision));
+	}
+
+	async #runAndStoreOnce(runId: string | null, checkId: string, environment: string, actor: string, pageRevision: string | null): Promise<CheckResult[]> {
 		const check = this.engine.check(checkId);
 		const env = this.engine.environment(environment);
 		// Fifty open pages pressing Run within the cache window: the run already holds this very

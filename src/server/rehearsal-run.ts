@@ -1,4 +1,6 @@
-import type { RehearsalEvent } from '../checklists/rehearsal.ts';
+import { scriptedOutcome, type RehearsalEvent } from '../checklists/rehearsal.ts';
+import type { Scenario } from '../checklists/scenario.ts';
+import type { ProbeOverride } from '../checks/runner.ts';
 import type { AuditEntry } from '../store/store.ts';
 import type { Reader } from './visibility.ts';
 
@@ -19,4 +21,27 @@ export function rehearsalEvents(entries: readonly AuditEntry[], start: number, r
 		else if (e.action === 'run.sign-off') events.push({ at, type: 'end', actor: e.actor });
 	}
 	return events;
+}
+
+/**
+ * The probe override of a rehearsal run started at `startedAt` (epoch ms): every check answers
+ * its scripted outcome once the inject's time has passed, healthy before and when the scenario
+ * does not script it; nothing real is probed.
+ */
+export function rehearsalOverride(scenario: Scenario, startedAt: number, now: () => Date): ProbeOverride {
+	return (check, env, region) => {
+		const at = now();
+		const scripted = scriptedOutcome(scenario, check.id, region?.name ?? null, at.getTime() - startedAt);
+		return {
+			checkId: check.id,
+			environment: env.id,
+			region: region?.name ?? null,
+			status: scripted?.status ?? 'pass',
+			message: `rehearsal: ${scripted?.message ?? 'healthy (not part of this scenario)'}`,
+			observed: { ...(scripted?.observed ?? {}), scripted: true },
+			durationMs: 0,
+			startedAt: at.toISOString(),
+			finishedAt: at.toISOString(),
+		};
+	};
 }
