@@ -101,7 +101,7 @@ interface LoadFigures {
 	complete: number;
 }
 
-async function load(base: string): Promise<LoadFigures> {
+async function load(base: string, servers: RunningServer[]): Promise<LoadFigures> {
 	const headers = { origin: base, 'content-type': 'application/json' };
 	const login = await fetch(`${base}/api/session`, { method: 'POST', headers, body: JSON.stringify({ token, name: 'bench' }) });
 	const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
@@ -112,7 +112,10 @@ async function load(base: string): Promise<LoadFigures> {
 	// Each client as a browser's EventSource: from its own address, reconnecting with the last
 	// event id when the server ends the stream (each stream has a byte budget); tick events counted
 	// once per id.
-	const tickIds = Array.from({ length: sseClients }, () => new Set<string>());
+	const tickIds = Array.from({ length: sseClients }, () => new Set<number>());
+	// A client too far behind on reconnecting gets one `run.snapshot` (the run's state) instead of
+	// the entries it missed: those count as delivered up to the snapshot's id.
+	const snapshotUpTo = new Array<number>(sseClients).fill(0);
 	let stopped = false;
 	const controllers = new Set<AbortController>();
 	const follow = async (i: number, lastId: string | null): Promise<void> => {
@@ -132,7 +135,8 @@ async function load(base: string): Promise<LoadFigures> {
 				for (const f of frames) {
 					const id = /^id: (\d+)$/m.exec(f)?.[1];
 					if (id) lastId = id;
-					if (id && /^event: item\.(un)?tick$/m.test(f)) tickIds[i]!.add(id);
+					if (id && /^event: item\.(un)?tick$/m.test(f)) tickIds[i]!.add(Number(id));
+					if (id && /^event: run\.snapshot$/m.test(f)) snapshotUpTo[i] = Math.max(snapshotUpTo[i]!, Number(id));
 				}
 			}
 		} catch {
@@ -140,7 +144,11 @@ async function load(base: string): Promise<LoadFigures> {
 		} finally {
 			controllers.delete(controller);
 		}
-		if (!stopped) return follow(i, lastId);
+		// As EventSource does: reconnect after the `retry` the server sent (2 s).
+		if (!stopped) {
+			await new Promise((r) => setTimeout(r, 2000));
+			return follow(i, lastId);
+		}
 	};
 	for (let i = 0; i < sseClients; i++) void follow(i, null);
 	await new Promise((r) => setTimeout(r, 1000));
@@ -179,23 +187,31 @@ async function load(base: string): Promise<LoadFigures> {
 	await Promise.all(inflight);
 	const elapsed = (performance.now() - started) / 1000;
 	// Events of the last writes are on their way: give them a few seconds.
-	for (let i = 0; i < 50 && tickIds.some((t) => t.size < ticks); i++) await new Promise((r) => setTimeout(r, 100));
+	// Every tick's id, as any client saw it; a client is complete when it has each one (or a snapshot
+	// past it). Events still on their way get up to 30 s: delivery is judged apart from latency.
+	const all = () => new Set(tickIds.flatMap((t) => [...t]));
+	const missing = (i: number, ids: Set<number>) => [...ids].filter((id) => !tickIds[i]!.has(id) && id > snapshotUpTo[i]!).length;
+	for (let i = 0; i < 300 && (all().size < ticks || tickIds.some((_, c) => missing(c, all()) > 0)); i++) await new Promise((r) => setTimeout(r, 100));
 	stopped = true;
 	for (const c of controllers) c.abort();
+	const ids = all();
+	const snapshots = snapshotUpTo.filter((n) => n > 0).length;
+	process.stderr.write(`tick ids seen by any client: ${ids.size} of ${ticks} ticks; clients that got a snapshot on reconnecting: ${snapshots}\n`);
+	if (errors) for (const server of servers) process.stderr.write(`--- ${server.url} (exit ${server.process.exitCode ?? server.process.signalCode ?? 'running'}):\n${server.output().slice(-3000)}\n`);
 	process.stderr.write(`p50 by kind (cached check run / run read / tick): ${byKind.map((k) => p(k, 0.5).toFixed(1)).join(' / ')} ms\n`);
-	return { sent, elapsed, errors, p99: p(latencies, 0.99), p50: p(latencies, 0.5), ticks, complete: tickIds.filter((t) => t.size >= ticks).length };
+	return { sent, elapsed, errors, p99: p(latencies, 0.99), p50: p(latencies, 0.5), ticks, complete: ids.size >= ticks ? tickIds.filter((_, c) => missing(c, ids) === 0).length : 0 };
 }
 
 const common = { HANDBOOK_CONFIG: config, HANDBOOK_FACILITATOR_TOKEN: token, HANDBOOK_SSE_MAX_PER_CLIENT: String(sseClients * 2), HANDBOOK_SSE_MAX_STREAMS: String(sseClients * 2) };
 const databaseUrl = await pg.database();
 const [a, b] = await Promise.all([startServer({ ...common, HANDBOOK_DATA_DIR: join(dir, 'a'), HANDBOOK_DATABASE_URL: databaseUrl }), startServer({ ...common, HANDBOOK_DATA_DIR: join(dir, 'b'), HANDBOOK_DATABASE_URL: databaseUrl })]);
 const proxy = await roundRobin([a, b]);
-const two = await load(proxy.url);
+const two = await load(proxy.url, [a, b]);
 proxy.server.close();
 await Promise.all([a.stop(), b.stop()]);
 
 const single = await startServer({ ...common, HANDBOOK_DATA_DIR: join(dir, 'sqlite') });
-const one = await load(single.url);
+const one = await load(single.url, [single]);
 await single.stop();
 await target.stop();
 await pg.stop();
