@@ -19,16 +19,18 @@ let server: Promise<RunningPostgres> | undefined;
 
 /** The test file's Postgres, started on first use and stopped after the file's tests. */
 export function sharedPostgres(): Promise<RunningPostgres> {
-	if (!server) {
-		server = startPostgres();
-		afterAll(async () => (await server)?.stop());
-	}
+	server ??= startPostgres();
 	return server;
 }
 
 const opened: HandbookStore[] = [];
+// Registered as the module loads (hooks added while a test runs are not kept): the stores
+// close first, then the Postgres they used stops and its directory is removed.
 afterAll(async () => {
 	for (const s of opened.splice(0)) await s.close().catch(() => {});
+	const pg = server;
+	server = undefined;
+	await (await pg)?.stop();
 });
 
 const track = async (p: Promise<HandbookStore>) => {
