@@ -24,7 +24,7 @@ export async function engineBench(): Promise<Figure[]> {
 		Object.assign(process.env, sandbox.env);
 		const dataDir = mkdtempSync(join(tmpdir(), 'handbook-bench-'));
 		const app = await createApp({ configFile: sandbox.configFile, dataDir });
-		const run = app.service.startRun({ checklist: 'pre-workshop', environment: 'local' }, 'bench');
+		const run = await app.service.startRun({ checklist: 'pre-workshop', environment: 'local' }, 'bench');
 		const started = performance.now();
 		const results = [...(await app.service.runAll(run.id, 'bench', 16)).values()].flat();
 		const wall = performance.now() - started;
@@ -35,7 +35,7 @@ export async function engineBench(): Promise<Figure[]> {
 		figures.push({ name: `checklist wall / slowest check (${results.length} checks×regions, ${Math.round(wall)} ms / ${slowest} ms)`, value: (wall / slowest).toFixed(2), goal: '≤ 1.2', ok: wall / slowest <= 1.2 });
 		figures.push({ name: `checklist wall / sum of all checks (${Math.round(wall)} ms / ${sum} ms)`, value: (wall / sum).toFixed(3), goal: 'informative', ok: true });
 		app.events.close();
-		app.store.close();
+		await app.store.close();
 
 		const server = await startServer({ ...sandbox.env, HANDBOOK_DATA_DIR: dataDir, HANDBOOK_FACILITATOR_TOKEN: 'bench-token-1234' });
 		try {

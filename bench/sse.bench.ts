@@ -39,7 +39,7 @@ writeFileSync(
 		checks: [{ id: 'healthz', title: 'healthz', kind: 'http', access: 'public', runbook: '/incidents/', params: { url: 'http://127.0.0.1:9/healthz' }, outcomes: [{ status: 'pass', message: 'ok' }] }],
 	})};\n`,
 );
-const runId = seedRun(dir, entries);
+const runId = await seedRun(dir, entries);
 const server = await startServer({ HANDBOOK_CONFIG: config, HANDBOOK_DATA_DIR: dir, HANDBOOK_FACILITATOR_TOKEN: 'sse-bench-token-3307' });
 
 /** The /api/health prober in its own process (bench/sse-probe.ts), switched between phases. */

@@ -26,7 +26,7 @@ async function withApp<T>(fn: (app: import('../src/server/app.ts').App) => Promi
 		return await fn(app);
 	} finally {
 		app.events.close();
-		app.store.close();
+		await app.store.close();
 	}
 }
 

@@ -33,13 +33,13 @@ try {
 	selfCheckConnect = `connect-src ${selfCheckOrigins(app.engine.environment(undefined)).join(' ')}`;
 	const unset = unsetReport(app.engine.handbook);
 	if (unset.length) app.log(`handbook: ${unset.length} config value(s) still to set; the checks that need them report "not configured":\n${unset.map((u) => `  - ${u}`).join('\n')}`);
-	const interrupted = app.store.auditLog({}).filter((e) => e.action === 'check.interrupted').length;
+	const interrupted = (await app.store.auditLog({})).filter((e) => e.action === 'check.interrupted').length;
 	if (interrupted) app.log(`handbook: ${interrupted} check(s) were interrupted by an earlier stop; their pages show it.`);
 	if (app.auth.usesConfiguredToken) app.log('handbook: facilitators sign in with HANDBOOK_FACILITATOR_TOKEN.');
 	// Without a configured token, every start prints a fresh one-time link (the last one may be used up).
-	else app.auth.issueOneTimeToken();
+	else await app.auth.issueOneTimeToken();
 	app.events.close();
-	app.store.close();
+	await app.store.close();
 } catch (err) {
 	if (err instanceof ConfigError || err instanceof StoreUnavailableError) {
 		console.error(`handbook: ${err.message}`);

@@ -40,7 +40,7 @@ export async function checksRun(app: App, argv: string[], out: (s: string) => vo
 		options: { env: { type: 'string' }, format: { type: 'string', default: 'text' }, workshop: { type: 'string' }, concurrency: { type: 'string', default: String(runAllConcurrency) } },
 		allowPositionals: true,
 	});
-	const actor = cliActor(app);
+	const actor = await cliActor(app);
 	const format = values.format as (typeof formats)[number];
 	if (!formats.includes(format)) throw new UsageError(`--format is one of ${formats.join(', ')}, not "${values.format}"`);
 	if (positionals.length === 0) throw new UsageError('name a checklist (e.g. pre-workshop) or one or more check ids');
@@ -60,7 +60,7 @@ export async function checksRun(app: App, argv: string[], out: (s: string) => vo
 	if (checklist) {
 		let run;
 		try {
-			run = app.service.startRun({ checklist: checklist.id, environment: env.id, workshop: values.workshop ?? null }, actor);
+			run = await app.service.startRun({ checklist: checklist.id, environment: env.id, workshop: values.workshop ?? null }, actor);
 		} catch (e) {
 			// e.g. an environment where none of the checklist's checks is defined.
 			if (e instanceof RequestError && e.status === 400) throw new UsageError(e.message);

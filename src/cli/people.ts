@@ -27,11 +27,11 @@ export function cliActorName(env: NodeJS.ProcessEnv = process.env): string {
  * The person the CLI acts as: the known person of that name (an invited "Ana Ruiz" running the
  * CLI as HANDBOOK_ACTOR="Ana Ruiz"), else a CLI person of its own, so the audit log has a subject.
  */
-export function cliActor(app: App, env: NodeJS.ProcessEnv = process.env): string {
+export async function cliActor(app: App, env: NodeJS.ProcessEnv = process.env): Promise<string> {
 	const name = cliActorName(env);
-	const known = app.auth.people.byName(name);
+	const known = await app.auth.people.byName(name);
 	if (known) return known.name;
-	return app.auth.people.remember({ subject: `cli:${name.toLowerCase()}`, name, roles: [], via: 'cli' }, name).name;
+	return (await app.auth.people.remember({ subject: `cli:${name.toLowerCase()}`, name, roles: [], via: 'cli' }, name)).name;
 }
 
 /** `7d`, `12h`, `30m` → milliseconds, between 5 minutes and 90 days; else a UsageError. */
@@ -49,7 +49,7 @@ export function parseExpiry(raw: string): number {
  * gives that same person a new link (and the role, if new). Exit 2 for a reserved name, a name
  * held by someone who signs in another way, or a bad option.
  */
-export function invite(app: App, argv: string[], out: (s: string) => void, now = new Date()): number {
+export async function invite(app: App, argv: string[], out: (s: string) => void, now = new Date()): Promise<number> {
 	const { values, positionals } = parseArgs({ args: argv, options: { role: { type: 'string' }, expires: { type: 'string', default: '7d' } }, allowPositionals: true });
 	if (positionals.length !== 1) throw new UsageError('name one person, in quotes if the name has spaces: handbook invite "Ana Ruiz" --role approver');
 	if (!values.role) throw new UsageError(`--role is required: one of ${Object.keys(roleDuties).join(', ')}`);
@@ -64,7 +64,7 @@ export function invite(app: App, argv: string[], out: (s: string) => void, now =
 	const expiresAt = new Date(now.getTime() + parseExpiry(values.expires!));
 	let invited;
 	try {
-		invited = app.auth.people.invite(name, role, { expiresAt, by: cliActor(app) });
+		invited = await app.auth.people.invite(name, role, { expiresAt, by: await cliActor(app) });
 	} catch (err) {
 		if (err instanceof NameTakenError) throw new UsageError(err.message);
 		throw err;

@@ -20,14 +20,14 @@ import { UsageError } from './checks.ts';
 const retroComponent = fileURLToPath(new URL('../components/records/RetroRecord.astro', import.meta.url));
 
 /** What the workshop loop stored for a workshop: incidents, help requests, feedback. */
-function loopRecord(app: App, workshop: string): LoopRecord {
+async function loopRecord(app: App, workshop: string): Promise<LoopRecord> {
 	const w = app.workshops;
 	return {
-		summary: w.summary(workshop),
-		incidents: w.records.incidents(workshop),
-		help: w.records.helpRequests(workshop),
-		feedback: w.records.feedback(workshop),
-		opened: w.records.code(workshop) !== null,
+		summary: await w.summary(workshop),
+		incidents: await w.records.incidents(workshop),
+		help: await w.records.helpRequests(workshop),
+		feedback: await w.records.feedback(workshop),
+		opened: (await w.records.code(workshop)) !== null,
 		pageExists: (path) => fileForPath(path) !== null,
 	};
 }
@@ -44,8 +44,8 @@ function monthArg(positionals: string[], command: string): string {
 }
 
 /** The run of a checklist for a workshop that counts: the latest signed-off one, else the latest. */
-function pickRun(app: App, checklist: string, workshop: string): Run | null {
-	const runs = app.store.listRuns({ checklist, workshop, limit: 100 });
+async function pickRun(app: App, checklist: string, workshop: string): Promise<Run | null> {
+	const runs = await app.store.listRuns({ checklist, workshop, limit: 100 });
 	return runs.find((r) => r.signedOffAt) ?? runs[0] ?? null;
 }
 
@@ -79,9 +79,9 @@ export async function retroNew(app: App, argv: string[], out: (s: string) => voi
 	if (existsSync(file) && !values.force) throw new UsageError(`${file} exists already; edit it, or pass --force to write it again from the store`);
 
 	const cadence: CadenceConfig = app.engine.handbook.cadence;
-	const pre = pickRun(app, 'pre-workshop', workshop);
-	const tMinus1 = pickRun(app, 't-minus-1', workshop);
-	const day = pickRun(app, 'workshop-day', workshop);
+	const pre = await pickRun(app, 'pre-workshop', workshop);
+	const tMinus1 = await pickRun(app, 't-minus-1', workshop);
+	const day = await pickRun(app, 'workshop-day', workshop);
 	let envId = values.env ?? pre?.environment ?? day?.environment;
 	let env;
 	try {
@@ -90,7 +90,7 @@ export async function retroNew(app: App, argv: string[], out: (s: string) => voi
 		throw new UsageError((e as Error).message);
 	}
 	envId = env.id;
-	const dayRecord = day ? app.store.record(day.id) : null;
+	const dayRecord = day ? await app.store.record(day.id) : null;
 
 	// The window the peaks are read over.
 	const slot = workshopSlot(workshop, cadence);
@@ -113,12 +113,12 @@ export async function retroNew(app: App, argv: string[], out: (s: string) => voi
 		workshop,
 		environment: envId,
 		cadence,
-		preWorkshop: pre ? app.store.record(pre.id) : null,
-		tMinus1: tMinus1 ? app.store.record(tMinus1.id) : null,
-		workshopDay: dayRecord ? { record: dayRecord, history: app.store.runResults(day!.id) } : null,
+		preWorkshop: pre ? await app.store.record(pre.id) : null,
+		tMinus1: tMinus1 ? await app.store.record(tMinus1.id) : null,
+		workshopDay: dayRecord ? { record: dayRecord, history: await app.store.runResults(day!.id) } : null,
 		window,
 		peaks,
-		loop: loopRecord(app, workshop),
+		loop: await loopRecord(app, workshop),
 	});
 	const page = app.engine.redactor.text(renderRetroPage(scaffold, importFrom(file), readTemplateSections()));
 	validateRetroPage(page, file);
@@ -141,7 +141,7 @@ export async function retroNew(app: App, argv: string[], out: (s: string) => voi
  * incident and each help request marked for follow-up. Offline: it prints, the team files.
  * `--format markdown` (default), `json`, or `gh` (one `gh issue create` per issue).
  */
-export function retroIssues(app: App, argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+export async function retroIssues(app: App, argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
 	const { values, positionals } = parseArgs({ args: argv, options: { format: { type: 'string', default: 'markdown' }, site: { type: 'string' }, page: { type: 'string' } }, allowPositionals: true });
 	const workshop = monthArg(positionals, 'issues');
 	if (!['markdown', 'json', 'gh'].includes(values.format!)) throw new UsageError(`--format is markdown, json or gh, not "${values.format}"`);
@@ -155,7 +155,7 @@ export function retroIssues(app: App, argv: string[], out: (s: string) => void, 
 	let retro: Retro | null = null;
 	if (existsSync(file)) retro = validateRetroPage(readFileSync(file, 'utf8'), file);
 	else err(`No retrospective page at ${relative(process.cwd(), file) || file}: its action items are not included (write it with \`handbook retro new ${workshop}\`).`);
-	const drafts = issueDrafts({ workshop, site, retro, incidents: app.workshops.records.incidents(workshop), help: app.workshops.records.helpRequests(workshop) });
+	const drafts = issueDrafts({ workshop, site, retro, incidents: await app.workshops.records.incidents(workshop), help: await app.workshops.records.helpRequests(workshop) });
 	const text = values.format === 'json' ? JSON.stringify(drafts, null, 2) : values.format === 'gh' ? issuesGh(drafts) : issuesMarkdown(drafts);
 	out(app.engine.redactor.text(text));
 	err(`${drafts.length} issue(s) for ${workshop}.`);

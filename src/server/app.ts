@@ -5,7 +5,7 @@ import { loadConfig } from '../checks/load-config.ts';
 import { thresholdText } from '../checks/thresholds.ts';
 import { finishText } from '../checks/redact.ts';
 import { Engine, type EngineOptions } from '../checks/runner.ts';
-import { dataDir, Store } from '../store/store.ts';
+import { openStore, type Store } from '../store/store.ts';
 import { Auth } from './auth.ts';
 import { EventHub } from './events.ts';
 import { drainOnShutdown } from './lifecycle.ts';
@@ -35,6 +35,8 @@ export interface App {
 export interface AppOptions extends EngineOptions {
 	configFile?: string;
 	dataDir?: string;
+	/** A postgres:// URL; default $HANDBOOK_DATABASE_URL (unset: SQLite in the data directory). */
+	databaseUrl?: string;
 	docsDir?: string;
 	scenariosDir?: string;
 }
@@ -43,10 +45,14 @@ export interface AppOptions extends EngineOptions {
 export async function createApp(options: AppOptions = {}): Promise<App> {
 	const handbook = await loadConfig(kinds, options.configFile);
 	const engine = new Engine(handbook, options);
-	const store = new Store(dataDir(options.dataDir), { now: options.now });
+	const store = await openStore({ dataDir: options.dataDir, now: options.now, ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}) });
 	const service = new RunService(engine, store, new ChecklistRegistry(options.docsDir ?? docsDir(), thresholdText(handbook.checks.values())), { scenariosDir: options.scenariosDir, now: options.now });
 	const events = new EventHub(store, service);
 	service.events = events;
+	// Several instances on one Postgres: what another commits reaches the live pages here at once
+	// (LISTEN / NOTIFY), as do the checks a dead instance left and a sweep here interrupted.
+	await store.onChange((runId) => events.notify(runId));
+	store.instances.onInterrupted = (runIds) => runIds.forEach((id) => events.notify(id));
 	const auth = new Auth(store);
 	// Redacted first, then cut (a quoted upstream answer may carry the marks of its cut).
 	const log = (line: string) => console.log(finishText(engine.redactor.text(line)));
@@ -56,7 +62,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
 		// Printed raw on purpose: this line is how the operator signs in.
 		console.log(`\n  Facilitator sign-in (one-time link): http://${host}:${process.env.PORT ?? 4321}/api/session?token=${token}\n`);
 	};
-	return { engine, store, service, workshops: new WorkshopService(store, { now: options.now }), events, auth, oidc: handbook.identity ? new Oidc(handbook.identity) : null, limiter: new RateLimiter(), metrics: metricsRegistry(store, engine), log };
+	return { engine, store, service, workshops: new WorkshopService(store, { now: options.now }), events, auth, oidc: handbook.identity ? new Oidc(handbook.identity) : null, limiter: new RateLimiter({ shared: store.backend === 'postgres' ? store.rateBuckets : undefined }), metrics: metricsRegistry(store, engine), log };
 }
 
 let shared: Promise<App> | undefined;

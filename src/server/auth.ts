@@ -56,18 +56,20 @@ export class Auth {
 	}
 
 	/** Makes (and returns) a new one-time sign-in token, replacing any earlier one. */
-	issueOneTimeToken(): string {
+	async issueOneTimeToken(): Promise<string> {
 		const token = randomBytes(24).toString('base64url');
-		this.#store.setSetting('signin_token_hash', sha256(token));
-		this.#store.setSetting('signin_token_expires_at', new Date(this.#now().getTime() + ONE_TIME_TOKEN_HOURS * 3_600_000).toISOString());
+		await this.#store.transaction(async () => {
+			await this.#store.setSetting('signin_token_hash', sha256(token));
+			await this.#store.setSetting('signin_token_expires_at', new Date(this.#now().getTime() + ONE_TIME_TOKEN_HOURS * 3_600_000).toISOString());
+		});
 		this.onNewToken(token);
 		return token;
 	}
 
-	#oneTimeTokenMatches(token: string): boolean {
-		const hash = this.#store.setting('signin_token_hash');
+	async #oneTimeTokenMatches(token: string): Promise<boolean> {
+		const hash = await this.#store.setting('signin_token_hash');
 		if (!hash || !timingSafeEqual(Buffer.from(sha256(token)), Buffer.from(hash))) return false;
-		const expires = this.#store.setting('signin_token_expires_at');
+		const expires = await this.#store.setting('signin_token_expires_at');
 		return !expires || expires > this.#now().toISOString();
 	}
 
@@ -78,40 +80,45 @@ export class Auth {
 	 * "<name> (break-glass)" when an invited person has that name. Null when the token is wrong,
 	 * used or expired.
 	 */
-	signIn(token: string, name: string, via: SignInVia = 'form'): { cookie: string; person: Person } | null {
+	async signIn(token: string, name: string, via: SignInVia = 'form'): Promise<{ cookie: string; person: Person } | null> {
 		if (!token) return null;
-		if (via === 'form' && this.#configured && sameSecret(token, this.#configured)) return this.#session(this.people.breakGlass(name));
+		if (via === 'form' && this.#configured && sameSecret(token, this.#configured)) return this.#session(await this.people.breakGlass(name));
 		if (via === 'link') {
-			const invited = this.people.redeem(token);
+			const invited = await this.people.redeem(token);
 			if (invited) return this.#session(invited);
 		}
-		if (!this.#oneTimeTokenMatches(token)) return null;
+		// Checked and spent in one transaction: two instances sharing the store never both take it.
+		const spent = await this.#store.transaction(async () => {
+			if (!(await this.#oneTimeTokenMatches(token))) return false;
+			await this.#store.setSetting('signin_token_hash', null);
+			return true;
+		});
+		if (!spent) return null;
 		// One-time: the next operator gets a fresh URL from the server log.
-		this.#store.setSetting('signin_token_hash', null);
-		if (!this.#configured) this.issueOneTimeToken();
-		return this.#session(this.people.breakGlass(name));
+		if (!this.#configured) await this.issueOneTimeToken();
+		return this.#session(await this.people.breakGlass(name));
 	}
 
 	/** A session for a person the identity provider vouched for; returns the cookie value. */
-	signInAs(person: Person): string {
+	signInAs(person: Person): Promise<string> {
 		return this.#store.createSession(person);
 	}
 
-	#session(person: Person): { cookie: string; person: Person } {
-		return { cookie: this.#store.createSession(person), person };
+	async #session(person: Person): Promise<{ cookie: string; person: Person }> {
+		return { cookie: await this.#store.createSession(person), person };
 	}
 
 	/** The signed-in person of a session cookie, or null for an anonymous reader (or an idle session). */
-	person(cookie: string | undefined): Person | null {
+	person(cookie: string | undefined): Promise<Person | null> {
 		return this.#store.session(cookie, this.#idleMs);
 	}
 
 	/** The signed-in person's name, or null. */
-	facilitator(cookie: string | undefined): string | null {
-		return this.person(cookie)?.name ?? null;
+	async facilitator(cookie: string | undefined): Promise<string | null> {
+		return (await this.person(cookie))?.name ?? null;
 	}
 
-	signOut(cookie: string): void {
-		this.#store.deleteSession(cookie);
+	signOut(cookie: string): Promise<void> {
+		return this.#store.deleteSession(cookie);
 	}
 }

@@ -7,7 +7,7 @@ import { RequestError } from './request-error.ts';
 import type { Reader } from './visibility.ts';
 
 /** The signed-in person of a request, or null for a viewer. */
-export function personOf(app: App, context: APIContext): Person | null {
+export function personOf(app: App, context: APIContext): Promise<Person | null> {
 	return app.auth.person(context.cookies.get(sessionCookie)?.value);
 }
 
@@ -15,16 +15,16 @@ export function personOf(app: App, context: APIContext): Person | null {
  * What a request may read of runs (src/server/visibility.ts): everything for staff (a person holding
  * any role), statuses only for a viewer, signed in or not.
  */
-export function readerOf(app: App, context: APIContext): Reader {
-	return may(personOf(app, context), 'staff.read') ? 'facilitator' : 'anonymous';
+export async function readerOf(app: App, context: APIContext): Promise<Reader> {
+	return may(await personOf(app, context), 'staff.read') ? 'facilitator' : 'anonymous';
 }
 
 /**
  * The person allowed to perform `action` (the table in roles.ts), or an error: 401 for a viewer
  * (sign in first), 403 saying which role it needs and which roles the person holds.
  */
-export function authorize(app: App, context: APIContext, action: Action): Person {
-	const person = personOf(app, context);
+export async function authorize(app: App, context: APIContext, action: Action): Promise<Person> {
+	const person = await personOf(app, context);
 	if (!person) throw new RequestError(401, 'sign in first: open your invite link, use your identity provider, or sign in with the facilitator token');
 	if (!may(person, action)) throw new RequestError(403, refusalFor(person, action));
 	return person;
@@ -36,8 +36,8 @@ export function isRunbook(app: App, checklistId: string): boolean {
 }
 
 /** The action of working a run (run checks, tick, record): a runbook's run is on-call's too. */
-export function runWork(app: App, runId: string): Action {
-	const run = app.store.run(runId);
+export async function runWork(app: App, runId: string): Promise<Action> {
+	const run = await app.store.run(runId);
 	return run.scenario || isRunbook(app, run.checklist) ? 'runbook.work' : 'run.work';
 }
 

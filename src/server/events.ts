@@ -9,9 +9,9 @@ export interface RunEvent extends AuditEntry {
 /** The side of the run service the live feed needs (RunService has it). */
 export interface RunFeed {
 	/** The state an audit entry changed, taken from `record` (one read of the run serves a batch). */
-	eventData(entry: AuditEntry, record: RunRecord): unknown;
+	eventData(entry: AuditEntry, record: RunRecord): Promise<unknown>;
 	/** The run as `reader` may see it: what a subscriber too far behind gets instead of the entries it missed. */
-	view(runId: string, reader: Reader): { revision: number };
+	view(runId: string, reader: Reader): Promise<{ revision: number }>;
 	readonly engine: { handbook: { checks: ReadonlyMap<string, { access: 'public' | 'facilitator' }> }; redactor: { value<T>(v: T): T } };
 }
 
@@ -30,6 +30,9 @@ interface Subscriber {
 interface Watched {
 	lastId: number;
 	subscribers: Set<Subscriber>;
+	/** The poll under way (one at a time per run), and whether another was asked for meanwhile. */
+	polling?: Promise<void>;
+	again?: boolean;
 }
 
 export interface EventHubLimits {
@@ -126,29 +129,34 @@ export class EventHub {
 	 * unsubscribe function. The subscriber is caught up at once: the entries it missed when there
 	 * are at most `maxTail` of them, else a `run.snapshot` event carrying the run's current view.
 	 */
-	subscribe(runId: string, after: number, reader: Reader, send: Send, end?: Send): () => void {
+	async subscribe(runId: string, after: number, reader: Reader, send: Send, end?: Send): Promise<() => void> {
 		let watched = this.#runs.get(runId);
 		if (!watched) {
-			watched = { lastId: this.#store.revision(runId), subscribers: new Set() };
+			const lastId = await this.#store.revision(runId);
+			// Another subscriber of the run may have started watching it meanwhile.
+			watched = this.#runs.get(runId) ?? { lastId, subscribers: new Set() };
 			this.#runs.set(runId, watched);
 		} else {
 			// Bring the shared feed up to date first, so the catch-up below ends where it stands.
-			this.#poll(runId);
+			await this.#poll(runId);
 		}
+		const w = watched;
 		// An id past the run's last entry is not one this run sent: treat it as up to date.
-		const subscriber: Subscriber = { reader, cursor: Math.min(Math.max(0, after), watched.lastId), send, end };
-		if (subscriber.cursor < watched.lastId) {
+		const subscriber: Subscriber = { reader, cursor: Math.min(Math.max(0, after), w.lastId), send, end };
+		// Caught up to where the shared feed stands, again if it moved on while this one was read:
+		// joining the feed happens with no wait after the last check, so no entry falls between.
+		while (subscriber.cursor < w.lastId) {
+			const upTo = w.lastId;
 			// Counted first (an index-only scan): a reader far behind costs no entry reads at all.
-			if (this.#store.auditCount(runId, subscriber.cursor, this.maxTail + 1) > this.maxTail) {
-				const snapshot = this.#snapshot(runId, reader);
+			if ((await this.#store.auditCount(runId, subscriber.cursor, this.maxTail + 1)) > this.maxTail) {
+				const snapshot = await this.#snapshot(runId, reader);
 				send(snapshot.frame);
-				subscriber.cursor = snapshot.revision;
+				subscriber.cursor = Math.max(subscriber.cursor, snapshot.revision);
 			} else {
-				const missed = this.#store.auditLog({ runId, after: subscriber.cursor, limit: this.maxTail }).filter((e) => e.id <= watched.lastId);
-				if (missed.length > 0) {
-					for (const f of this.#frames(runId, missed, [reader]).get(reader)!) send(f.frame);
-					subscriber.cursor = missed.at(-1)!.id;
-				}
+				const missed = (await this.#store.auditLog({ runId, after: subscriber.cursor, limit: this.maxTail })).filter((e) => e.id <= upTo);
+				if (missed.length === 0) break;
+				for (const f of (await this.#frames(runId, missed, [reader])).get(reader)!) send(f.frame);
+				subscriber.cursor = missed.at(-1)!.id;
 			}
 		}
 		watched.subscribers.add(subscriber);
@@ -166,9 +174,9 @@ export class EventHub {
 		};
 	}
 
-	/** Delivers a run's new changes now. */
+	/** Delivers a run's new changes now (a write here, or one another instance announced). */
 	notify(runId: string | null): void {
-		if (runId && this.#runs.has(runId)) this.#poll(runId);
+		if (runId && this.#runs.has(runId)) void this.#poll(runId).catch(() => {});
 	}
 
 	subscribers(): number {
@@ -178,23 +186,24 @@ export class EventHub {
 	}
 
 	/** The run's current view as one frame, computed once per revision and audience. */
-	#snapshot(runId: string, reader: Reader): { revision: number; frame: Uint8Array } {
+	async #snapshot(runId: string, reader: Reader): Promise<{ revision: number; frame: Uint8Array }> {
 		const key = `${runId}\n${reader}`;
-		const revision = this.#store.revision(runId);
+		const revision = await this.#store.revision(runId);
 		const cached = this.#snapshots.get(key);
 		if (cached && cached.revision === revision) return cached;
-		const view = this.#feed.view(runId, reader);
+		const view = await this.#feed.view(runId, reader);
 		const snapshot = { revision: view.revision, frame: frame(view.revision, 'run.snapshot', this.#feed.engine.redactor.value(view)) };
 		this.#snapshots.set(key, snapshot);
 		return snapshot;
 	}
 
 	/** Frames for `entries` per audience: one read of the run, one shaping and serialization each. */
-	#frames(runId: string, entries: AuditEntry[], readers: Iterable<Reader>): Map<Reader, Array<{ id: number; frame: Uint8Array }>> {
+	async #frames(runId: string, entries: AuditEntry[], readers: Iterable<Reader>): Promise<Map<Reader, Array<{ id: number; frame: Uint8Array }>>> {
 		// Fields and notes are typed by people, who may paste a secret: redacted once for the batch.
-		const record = this.#feed.engine.redactor.value(this.#store.record(runId));
+		const record = this.#feed.engine.redactor.value(await this.#store.record(runId));
 		const accessOf: AccessOf = (id) => this.#feed.engine.handbook.checks.get(id)?.access;
-		const events: RunEvent[] = entries.map((entry) => ({ ...entry, data: this.#feed.eventData(entry, record) }));
+		const events: RunEvent[] = [];
+		for (const entry of entries) events.push({ ...entry, data: await this.#feed.eventData(entry, record) });
 		const out = new Map<Reader, Array<{ id: number; frame: Uint8Array }>>();
 		for (const reader of readers) {
 			if (out.has(reader)) continue;
@@ -207,17 +216,37 @@ export class EventHub {
 	}
 
 	#pollAll(): void {
-		for (const runId of [...this.#runs.keys()]) this.#poll(runId);
+		for (const runId of [...this.#runs.keys()]) void this.#poll(runId).catch(() => {});
 	}
 
-	#poll(runId: string): void {
+	/** Sends a run's new entries to its subscribers: one poll at a time per run, another right after if asked meanwhile. */
+	#poll(runId: string): Promise<void> {
 		const watched = this.#runs.get(runId);
-		if (!watched) return;
+		if (!watched) return Promise.resolve();
+		if (watched.polling) {
+			watched.again = true;
+			return watched.polling;
+		}
+		watched.polling = (async () => {
+			try {
+				do {
+					watched.again = false;
+					await this.#pollOnce(runId, watched);
+				} while (watched.again);
+			} finally {
+				watched.polling = undefined;
+			}
+		})();
+		return watched.polling;
+	}
+
+	async #pollOnce(runId: string, watched: Watched): Promise<void> {
 		for (;;) {
-			const entries = this.#store.auditLog({ runId, after: watched.lastId, limit: 1000 });
+			const entries = await this.#store.auditLog({ runId, after: watched.lastId, limit: 1000 });
 			if (entries.length === 0) return;
+			// Moved on before the frames are made: a subscriber joining meanwhile catches up to here itself.
 			watched.lastId = entries.at(-1)!.id;
-			const frames = this.#frames(runId, entries, [...watched.subscribers].map((s) => s.reader));
+			const frames = await this.#frames(runId, entries, [...watched.subscribers].map((s) => s.reader));
 			for (const subscriber of [...watched.subscribers]) {
 				for (const f of frames.get(subscriber.reader) ?? []) {
 					if (f.id <= subscriber.cursor) continue;

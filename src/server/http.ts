@@ -51,12 +51,12 @@ export async function readJson<T>(request: Request, schema: z.ZodType<T>): Promi
  * The signed-in facilitator's name, or a 401 (403 for a person without the facilitator role).
  * Endpoints name their action with `authorize` (src/server/authorize.ts) instead.
  */
-export function requireFacilitator(app: App, context: APIContext): string {
-	return authorize(app, context, 'run.work').name;
+export async function requireFacilitator(app: App, context: APIContext): Promise<string> {
+	return (await authorize(app, context, 'run.work')).name;
 }
 
 /** The signed-in person's name, or null for a viewer. */
-export function facilitatorOf(app: App, context: APIContext): string | null {
+export function facilitatorOf(app: App, context: APIContext): Promise<string | null> {
 	return app.auth.facilitator(context.cookies.get(sessionCookie)?.value);
 }
 

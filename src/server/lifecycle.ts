@@ -47,7 +47,7 @@ export function drainOnShutdown(app: App): App {
 		const interrupted = await app.service.finishInFlight(graceMs);
 		app.log(`handbook: drained: ${streams} live stream(s) told to reconnect, ${interrupted} check(s) marked interrupted`);
 		app.events.close();
-		app.store.close();
+		await app.store.close();
 	});
 	return app;
 }

@@ -17,37 +17,37 @@ export function metricsRegistry(store: Store, engine: Engine, options: { observe
 	const labels = ['check', 'environment', 'region'] as const;
 	// `registers: []`: never prom-client's global registry, which every app in the process would share.
 	const own = { registers: [] as Registry[] };
-	const observed = new Gauge({ name: 'handbook_check_observed', help: 'Numeric values a check observed in its latest run.', labelNames: [...labels, 'value'], ...own });
-	const duration = new Gauge({ name: 'handbook_check_duration_seconds', help: 'Duration of the latest run of a check.', labelNames: labels, ...own });
-	const age = new Gauge({ name: 'handbook_check_age_seconds', help: 'Seconds since the latest run of a check finished.', labelNames: labels, ...own });
-	const lastRun = new Gauge({ name: 'handbook_check_last_run_timestamp_seconds', help: 'Unix time the latest run of a check finished.', labelNames: labels, ...own });
-	// prom-client serializes metrics in registration order: the first one refreshes them all.
-	const status = new Gauge({
-		name: 'handbook_check_status',
-		help: 'Latest status of a check (1 for the current status).',
-		labelNames: [...labels, 'status'],
-		...own,
-		collect() {
-			for (const g of [this, observed, duration, age, lastRun]) g.reset();
-			const now = Date.now();
-			for (const r of store.latestResults()) {
-				if (!engine.handbook.checks.has(r.checkId)) continue;
-				const l = { check: r.checkId, environment: r.environment, region: r.region ?? '' };
-				for (const s of statuses) this.set({ ...l, status: s }, r.status === s ? 1 : 0);
-				const showObserved = options.observedOnlyFor?.(r.checkId) ?? true;
-				for (const [name, v] of showObserved ? Object.entries(r.observed) : []) {
-					const n = typeof v === 'boolean' ? Number(v) : v;
-					if (typeof n === 'number' && Number.isFinite(n)) observed.set({ ...l, value: name }, n);
-				}
-				if (r.durationMs !== null) duration.set(l, r.durationMs / 1000);
-				const finished = Date.parse(r.finishedAt ?? '');
-				if (finished) {
-					age.set(l, Math.max(0, (now - finished) / 1000));
-					lastRun.set(l, finished / 1000);
-				}
+	// Each gauge's collect waits for one refresh of them all per scrape: prom-client collects the
+	// gauges concurrently, and the store answers asynchronously.
+	let refreshing: Promise<void> | undefined;
+	const collect = () => (refreshing ??= refresh().finally(() => (refreshing = undefined)));
+	const gauge = (name: string, help: string, labelNames: readonly string[]) => new Gauge({ name, help, labelNames, ...own, collect });
+	const status = gauge('handbook_check_status', 'Latest status of a check (1 for the current status).', [...labels, 'status']);
+	const observed = gauge('handbook_check_observed', 'Numeric values a check observed in its latest run.', [...labels, 'value']);
+	const duration = gauge('handbook_check_duration_seconds', 'Duration of the latest run of a check.', labels);
+	const age = gauge('handbook_check_age_seconds', 'Seconds since the latest run of a check finished.', labels);
+	const lastRun = gauge('handbook_check_last_run_timestamp_seconds', 'Unix time the latest run of a check finished.', labels);
+	async function refresh(): Promise<void> {
+		const latest = await store.latestResults();
+		for (const g of [status, observed, duration, age, lastRun]) g.reset();
+		const now = Date.now();
+		for (const r of latest) {
+			if (!engine.handbook.checks.has(r.checkId)) continue;
+			const l = { check: r.checkId, environment: r.environment, region: r.region ?? '' };
+			for (const s of statuses) status.set({ ...l, status: s }, r.status === s ? 1 : 0);
+			const showObserved = options.observedOnlyFor?.(r.checkId) ?? true;
+			for (const [name, v] of showObserved ? Object.entries(r.observed) : []) {
+				const n = typeof v === 'boolean' ? Number(v) : v;
+				if (typeof n === 'number' && Number.isFinite(n)) observed.set({ ...l, value: name }, n);
 			}
-		},
-	});
+			if (r.durationMs !== null) duration.set(l, r.durationMs / 1000);
+			const finished = Date.parse(r.finishedAt ?? '');
+			if (finished) {
+				age.set(l, Math.max(0, (now - finished) / 1000));
+				lastRun.set(l, finished / 1000);
+			}
+		}
+	}
 	for (const g of [status, observed, duration, age, lastRun]) registry.registerMetric(g);
 	return registry;
 }

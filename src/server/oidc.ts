@@ -87,12 +87,12 @@ export class Oidc {
 		if (held.size === 0) return { viewer: { name, groups }, next: pending.next };
 		const person: Person = { subject: `oidc:${claims.iss}#${claims.sub}`, name, roles: allRoles.filter((r) => held.has(r)), via: 'oidc' };
 		try {
-			return { person: people.remember(person), next: pending.next };
+			return { person: await people.remember(person), next: pending.next };
 		} catch (err) {
 			if (!(err instanceof NameTakenError)) throw err;
 			// Two people with one name: the second is told apart by their e-mail (or subject).
 			const other = `${name} (${typeof claims.email === 'string' ? claims.email : claims.sub})`.slice(0, 80);
-			return { person: people.remember({ ...person, name: other }), next: pending.next };
+			return { person: await people.remember({ ...person, name: other }), next: pending.next };
 		}
 	}
 

@@ -25,12 +25,19 @@ interface JobDetail {
 	since: number;
 	pid: number;
 	host: string;
+	/** The store lease of the instance running it (absent in jobs recorded before leases). */
+	instance?: string;
 }
 
 const actions = ['run-all.start', 'run-all.finish', 'run-all.interrupted'] as const;
 
-/** Whether the process that wrote a job entry is still alive (a job of a dead process is cut). */
-function alive(detail: JobDetail): boolean {
+/**
+ * Whether the process that wrote a job entry is still alive (a job of a dead process is cut):
+ * its lease on the store, which another instance on another host can judge too; for a job
+ * recorded before leases, whether its process id still lives on this host.
+ */
+async function alive(detail: JobDetail, store: Store): Promise<boolean> {
+	if (detail.instance) return store.instances.alive(detail.instance);
 	if (detail.host !== hostname()) return true;
 	if (detail.pid === process.pid) return true;
 	try {
@@ -55,6 +62,8 @@ interface Job {
 export class RunAllJobs {
 	#store: Store;
 	#jobs = new Map<string, Job>();
+	/** Jobs being started (their start entry not yet written): a second request joins these too. */
+	#starting = new Map<string, Promise<{ job: Job; joined: boolean }>>();
 	#notify: (runId: string) => void;
 	#now: () => Date;
 
@@ -65,16 +74,29 @@ export class RunAllJobs {
 	}
 
 	/**
-	 * Starts the job of a run, or joins the one in flight (`joined`). `runCheck` runs and stores
-	 * one check of the run; it never throws for a check that fails or errs.
+	 * Starts the job of a run, or joins the one in flight here (`joined`). `runCheck` runs and
+	 * stores one check of the run; it never throws for a check that fails or errs. Refused with
+	 * `runningElsewhere` when another live instance runs the run's job: checking and starting are
+	 * one store transaction, so two instances never both start one.
 	 */
-	start(runId: string, checkIds: readonly string[], actor: string, runCheck: (checkId: string) => Promise<CheckResult[]>, concurrency = runAllConcurrency): { job: Job; joined: boolean } {
+	start(runId: string, checkIds: readonly string[], actor: string, runCheck: (checkId: string) => Promise<CheckResult[]>, concurrency = runAllConcurrency, runningElsewhere?: () => Error): Promise<{ job: Job; joined: boolean }> {
 		const inFlight = this.#jobs.get(runId);
-		if (inFlight) return { job: inFlight, joined: true };
+		if (inFlight) return Promise.resolve({ job: inFlight, joined: true });
+		const starting = this.#starting.get(runId);
+		if (starting) return starting.then(({ job }) => ({ job, joined: true }));
+		const started = this.#start(runId, checkIds, actor, runCheck, concurrency, runningElsewhere).finally(() => this.#starting.delete(runId));
+		this.#starting.set(runId, started);
+		return started;
+	}
+
+	async #start(runId: string, checkIds: readonly string[], actor: string, runCheck: (checkId: string) => Promise<CheckResult[]>, concurrency: number, runningElsewhere?: () => Error): Promise<{ job: Job; joined: boolean }> {
 		const checks = [...checkIds];
-		const since = Math.max(0, ...this.#store.record(runId).results.map((r) => r.id));
-		const detail: JobDetail = { checks, since, pid: process.pid, host: hostname() };
-		const start = this.#store.recordEvent({ actor, action: 'run-all.start', runId, target: String(checks.length), detail });
+		const start = await this.#store.transaction(async () => {
+			if (runningElsewhere && (await this.state(runId))?.state === 'running') throw runningElsewhere();
+			const since = Math.max(0, ...(await this.#store.record(runId)).results.map((r) => r.id));
+			const detail: JobDetail = { checks, since, pid: process.pid, host: hostname(), instance: this.#store.instances.id };
+			return this.#store.recordEvent({ actor, action: 'run-all.start', runId, target: String(checks.length), detail });
+		});
 		const state: RunAllState = { state: 'running', checks, done: 0, startedAt: start.at, startedBy: actor, finishedAt: null };
 		const limit = pLimit(Math.max(1, concurrency));
 		const done = Promise.all(
@@ -89,14 +111,14 @@ export class RunAllJobs {
 					return [id, results] as const;
 				}),
 			),
-		).then((pairs) => {
+		).then(async (pairs) => {
 			state.state = 'finished';
-			this.#jobs.delete(runId);
 			try {
-				state.finishedAt = this.#store.recordEvent({ actor, action: 'run-all.finish', runId, target: String(checks.length), detail: { start: start.id } }).at;
+				state.finishedAt = (await this.#store.recordEvent({ actor, action: 'run-all.finish', runId, target: String(checks.length), detail: { start: start.id } })).at;
 			} catch {
 				state.finishedAt = this.#now().toISOString();
 			}
+			this.#jobs.delete(runId);
 			this.#notify(runId);
 			return new Map(pairs);
 		});
@@ -115,22 +137,22 @@ export class RunAllJobs {
 	 * Where the latest job of a run stands (this process's, another's, or a dead one's); null if
 	 * never run. A dead process's job is ended here, the first time anyone looks.
 	 */
-	state(runId: string): RunAllState | null {
+	async state(runId: string): Promise<RunAllState | null> {
 		const mine = this.#jobs.get(runId);
 		if (mine) return { ...mine.state, checks: [...mine.state.checks] };
-		let last = this.#store.lastEvent(runId, actions);
+		let last = await this.#store.lastEvent(runId, actions);
 		if (!last) return null;
 		let dead = false;
-		if (last.action === 'run-all.start' && !alive(last.detail as JobDetail)) {
-			this.#interrupt(runId, last);
-			last = this.#store.lastEvent(runId, actions)!;
-			dead = true;
+		if (last.action === 'run-all.start' && !(await alive(last.detail as JobDetail, this.#store))) {
+			await this.#interrupt(runId, last);
+			last = (await this.#store.lastEvent(runId, actions))!;
+			dead = last.action === 'run-all.start';
 		}
-		const start = last.action === 'run-all.start' ? last : this.#entry((last.detail as { start?: number } | null)?.start);
+		const start = last.action === 'run-all.start' ? last : await this.#entry((last.detail as { start?: number } | null)?.start);
 		if (!start) return null;
 		const { checks, since } = start.detail as JobDetail;
 		const running = last.action === 'run-all.start' && !dead;
-		const results = running ? this.#store.record(runId).results : [];
+		const results = running ? (await this.#store.record(runId)).results : [];
 		return {
 			state: running ? 'running' : last.action === 'run-all.finish' ? 'finished' : 'interrupted',
 			checks,
@@ -143,16 +165,21 @@ export class RunAllJobs {
 
 	/**
 	 * Ends the job of a process that died mid-run: the checks it never started are marked
-	 * interrupted (those it had started are, by the store when the handbook starts again).
+	 * interrupted (those it had started are, by the store: when the handbook starts again on
+	 * SQLite, when the dead instance's lease runs out on Postgres). One transaction that first
+	 * makes sure no other instance ended it already.
 	 */
-	#interrupt(runId: string, start: AuditEntry): void {
+	async #interrupt(runId: string, start: AuditEntry): Promise<void> {
 		const { checks, since } = start.detail as JobDetail;
-		const results = this.#store.record(runId).results;
-		const never = checks.filter((id) => !results.some((r) => r.checkId === id && r.id > since));
 		try {
-			const environment = this.#store.run(runId).environment;
-			if (never.length) this.#store.interruptQueued({ runId, checkIds: never, environment, actor: 'system', message: 'interrupted: the handbook stopped before run all reached this check; run it again' });
-			this.#store.recordEvent({ actor: 'system', action: 'run-all.interrupted', runId, target: String(never.length), detail: { start: start.id } });
+			await this.#store.transaction(async () => {
+				if ((await this.#store.lastEvent(runId, actions))?.id !== start.id) return;
+				const results = (await this.#store.record(runId)).results;
+				const never = checks.filter((id) => !results.some((r) => r.checkId === id && r.id > since));
+				const environment = (await this.#store.run(runId)).environment;
+				if (never.length) await this.#store.interruptQueued({ runId, checkIds: never, environment, actor: 'system', message: 'interrupted: the handbook stopped before run all reached this check; run it again' });
+				await this.#store.recordEvent({ actor: 'system', action: 'run-all.interrupted', runId, target: String(never.length), detail: { start: start.id } });
+			});
 		} catch {
 			// A store that takes no writes (full disk): the job still reads as interrupted next time.
 			return;
@@ -160,8 +187,8 @@ export class RunAllJobs {
 		this.#notify(runId);
 	}
 
-	#entry(id: number | undefined): AuditEntry | null {
+	async #entry(id: number | undefined): Promise<AuditEntry | null> {
 		if (id === undefined) return null;
-		return this.#store.auditLog({ after: id - 1, limit: 1 })[0] ?? null;
+		return (await this.#store.auditLog({ after: id - 1, limit: 1 }))[0] ?? null;
 	}
 }

@@ -1,46 +1,23 @@
 import { computeProgress, type Progress } from '../checklists/progress.ts';
-import { afterActionReport, scriptedOutcome, type RehearsalEvent } from '../checklists/rehearsal.ts';
+import { afterActionReport } from '../checklists/rehearsal.ts';
 import type { Scenario } from '../checklists/scenario.ts';
 import { ScenarioFiles } from '../checklists/scenario-files.ts';
 import type { ChecklistPage, ChecklistRegistry } from '../checklists/registry.ts';
 import type { CheckResult, Engine, ProbeOverride } from '../checks/runner.ts';
-import type { AuditEntry, RunRecord, Store } from '../store/store.ts';
+import type { AuditEntry, FieldValue, RunRecord, Store } from '../store/store.ts';
 import { ChecksInFlightError, NotFoundError } from '../store/store.ts';
-import { upcomingWorkshops } from '../records/cadence.ts';
-import type { CadenceConfig } from '../checks/config.ts';
+import { checklistEnvironment, checklistGate, nextWorkshop } from './run-defaults.ts';
 import type { EventHub } from './events.ts';
+import { rehearsalEvents, rehearsalOverride } from './rehearsal-run.ts';
+import { SingleFlight } from './single-flight.ts';
 import { RunAllJobs, runAllConcurrency, type RunAllState } from './run-all.ts';
 import type { RunEventData } from './run-event.ts';
 import { visibleField, visibleResult, visibleRun, type Reader } from './visibility.ts';
 import { RequestError } from './request-error.ts';
 
-// Kept for importers not yet moved to request-error.ts (workshops.ts); the class lives there.
+// Kept for importers not yet moved to request-error.ts and run-defaults.ts.
 export { RequestError } from './request-error.ts';
-
-/**
- * The environment a checklist page runs in by default (`checklist.environment` in its
- * frontmatter, e.g. the launch pipeline's), else undefined: the config's default environment.
- */
-export function checklistEnvironment(checklist: Pick<ChecklistPage, 'frontmatter'>): string | undefined {
-	const env = (checklist.frontmatter.checklist as { environment?: unknown } | undefined)?.environment;
-	return typeof env === 'string' ? env : undefined;
-}
-
-/** Whether a checklist page is a gate (`checklist.gate: true`): only a gate has a go / no-go. */
-export function checklistGate(checklist: Pick<ChecklistPage, 'frontmatter'>): boolean {
-	return (checklist.frontmatter.checklist as { gate?: unknown } | undefined)?.gate === true;
-}
-
-/**
- * The workshop a new run is for: the next one by the cadence that has not ended yet, the same
- * dates as the calendar (on T-2 of December's workshop, December's).
- *
- * @example
- * nextWorkshop(new Date('2026-11-29T09:00Z'), cadence) // → '2026-12' (first Tuesday: 1 December)
- */
-export function nextWorkshop(now: Date, cadence: CadenceConfig): string {
-	return upcomingWorkshops(now, 2, cadence).find((slot) => slot.end.getTime() > now.getTime())!.workshop;
-}
+export { checklistEnvironment, checklistGate, nextWorkshop } from './run-defaults.ts';
 
 /** A run as the API and the pages see it: the record plus its checklist and computed progress. */
 export interface RunView extends RunRecord {
@@ -92,48 +69,23 @@ export class RunService {
 	 * In a rehearsal run every check answers its scripted outcome once the inject's time has
 	 * passed, healthy before and when the scenario does not script it: nothing real is probed.
 	 */
-	overrideFor(runId: string | null): ProbeOverride | undefined {
+	async overrideFor(runId: string | null): Promise<ProbeOverride | undefined> {
 		if (!runId) return undefined;
-		const run = this.store.run(runId);
+		const run = await this.store.run(runId);
 		if (!run.scenario) return undefined;
-		const scenario = this.scenario(run.scenario);
-		return (check, env, region) => {
-			const now = this.#now();
-			const scripted = scriptedOutcome(scenario, check.id, region?.name ?? null, now.getTime() - Date.parse(run.createdAt));
-			const at = now.toISOString();
-			return {
-				checkId: check.id,
-				environment: env.id,
-				region: region?.name ?? null,
-				status: scripted?.status ?? 'pass',
-				message: `rehearsal: ${scripted?.message ?? 'healthy (not part of this scenario)'}`,
-				observed: { ...(scripted?.observed ?? {}), scripted: true },
-				durationMs: 0,
-				startedAt: at,
-				finishedAt: at,
-			};
-		};
+		return rehearsalOverride(this.scenario(run.scenario), Date.parse(run.createdAt), this.#now);
 	}
 
 	/**
 	 * The after-action report of a rehearsal run (Markdown), from its audit log: every tick,
 	 * field, check and decision timed from the run's start.
 	 */
-	report(runId: string, reader: Reader = 'facilitator'): string {
-		const { run } = this.#record(runId);
+	async report(runId: string, reader: Reader = 'facilitator'): Promise<string> {
+		const { run } = await this.#record(runId);
 		if (!run.scenario) throw new RequestError(409, `run ${runId} is not a rehearsal`);
 		const scenario = this.scenario(run.scenario);
 		const start = Date.parse(run.createdAt);
-		const events: RehearsalEvent[] = [];
-		for (const e of this.store.auditLog({ runId, limit: 100_000 })) {
-			const at = Date.parse(e.at) - start;
-			const detail = (e.detail ?? {}) as Record<string, unknown>;
-			if (e.action === 'item.tick' || e.action === 'item.untick') events.push({ at, type: 'tick', itemId: e.target!, checked: e.action === 'item.tick', actor: e.actor });
-			else if (e.action === 'field.set') events.push({ at, type: 'field', itemId: String(detail.item ?? e.target), name: e.target!, value: reader === 'facilitator' ? String(detail.value ?? '') : '(recorded; facilitators see the value)', actor: e.actor });
-			else if (e.action === 'check.result') events.push({ at, type: 'check', checkId: e.target!, region: (detail.region as string | null) ?? null, status: detail.status as never, actor: e.actor });
-			else if (e.action === 'run.decide') events.push({ at, type: 'decision', text: `${e.target}${detail.note && reader === 'facilitator' ? `: ${detail.note}` : ''}`, actor: e.actor });
-			else if (e.action === 'run.sign-off') events.push({ at, type: 'end', actor: e.actor });
-		}
+		const events = rehearsalEvents(await this.store.auditLog({ runId, limit: 100_000 }), start, reader);
 		return afterActionReport(scenario, events, { items: this.checklist(run.checklist).items, startedAt: new Date(start), now: this.#now().getTime() - start });
 	}
 
@@ -154,7 +106,7 @@ export class RunService {
 	 * workshop by the cadence unless told otherwise. Refused (400) in an environment where none
 	 * of the checklist's checks is defined: every check would come back skipped.
 	 */
-	startRun(input: { checklist?: string; environment?: string; workshop?: string | null; scenario?: string | null }, actor: string) {
+	async startRun(input: { checklist?: string; environment?: string; workshop?: string | null; scenario?: string | null }, actor: string) {
 		// A rehearsal runs its scenario's runbook page unless told otherwise.
 		const scenario = input.scenario ? this.scenario(input.scenario) : null;
 		const checklistId = input.checklist ?? (scenario ? this.checklists.byPath(scenario.runbook)?.id : undefined);
@@ -176,7 +128,7 @@ export class RunService {
 			);
 		}
 		const workshop = input.workshop ?? (scenario ? null : nextWorkshop(this.#now(), this.engine.handbook.cadence));
-		const run = this.store.createRun({ checklist: checklist.id, environment: env.id, workshop, scenario: input.scenario ?? null, pageRevision: checklist.revision, actor });
+		const run = await this.store.createRun({ checklist: checklist.id, environment: env.id, workshop, scenario: input.scenario ?? null, pageRevision: checklist.revision, actor });
 		this.events?.notify(run.id);
 		return run;
 	}
@@ -187,11 +139,11 @@ export class RunService {
 	 * values nor the decision note. Progress is computed from what the reader sees, so a blocker's
 	 * reason never carries a hidden message; fields count as recorded all the same.
 	 */
-	view(runId: string, reader: Reader = 'facilitator'): RunView {
-		this.#record(runId);
+	async view(runId: string, reader: Reader = 'facilitator'): Promise<RunView> {
+		await this.#record(runId);
 		// First: a job whose process died is ended here, its unstarted checks marked interrupted.
-		const runAll = this.jobs.state(runId);
-		const record = this.#record(runId);
+		const runAll = await this.jobs.state(runId);
+		const record = await this.#record(runId);
 		const checklist = this.checklist(record.run.checklist);
 		const results = record.results.map((r) => visibleResult(r, reader, (id) => this.engine.handbook.checks.get(id)?.access));
 		return {
@@ -214,10 +166,10 @@ export class RunService {
 		});
 	}
 
-	#record(runId: string): RunRecord {
+	async #record(runId: string): Promise<RunRecord> {
 		try {
 			// Fields and notes are typed by people, who may paste a secret: redacted in every read.
-			return this.engine.redactor.value(this.store.record(runId));
+			return this.engine.redactor.value(await this.store.record(runId));
 		} catch (err) {
 			if (err instanceof NotFoundError) throw new RequestError(404, err.message);
 			throw err;
@@ -226,7 +178,7 @@ export class RunService {
 
 	/** Runs one check of the run's checklist (all its regions), storing the start before probing. */
 	async runCheck(runId: string, checkId: string, actor: string): Promise<CheckResult[]> {
-		const { run } = this.#record(runId);
+		const { run } = await this.#record(runId);
 		const checklist = this.checklist(run.checklist);
 		if (!checklist.items.some((i) => i.checkId === checkId)) throw new RequestError(404, `check "${checkId}" is not part of the checklist "${checklist.id}"`);
 		return this.#runAndStore(runId, checkId, run.environment, actor, checklist.revision);
@@ -238,31 +190,44 @@ export class RunService {
 		return this.#runAndStore(null, checkId, this.engine.environment(environment).id, actor, null);
 	}
 
-	async #runAndStore(runId: string | null, checkId: string, environment: string, actor: string, pageRevision: string | null): Promise<CheckResult[]> {
+	/** Identical check runs of a run in flight here: one stores and probes, the others share its answer. */
+	#checkRuns = new SingleFlight<CheckResult[]>();
+
+	#runAndStore(runId: string | null, checkId: string, environment: string, actor: string, pageRevision: string | null): Promise<CheckResult[]> {
+		if (!runId) return this.#runAndStoreOnce(runId, checkId, environment, actor, pageRevision);
+		return this.#checkRuns.run(`${runId}/${environment}/${checkId}`, () => this.#runAndStoreOnce(runId, checkId, environment, actor, pageRevision));
+	}
+
+	async #runAndStoreOnce(runId: string | null, checkId: string, environment: string, actor: string, pageRevision: string | null): Promise<CheckResult[]> {
 		const check = this.engine.check(checkId);
 		const env = this.engine.environment(environment);
 		// Fifty open pages pressing Run within the cache window: the run already holds this very
 		// result, so answer it without writing (or announcing) the same thing again.
 		// A rehearsal's scripted answers, looked up once for the whole call.
-		const override = this.overrideFor(runId);
-		const cached = override ? null : this.engine.cached(checkId, environment);
+		const override = await this.overrideFor(runId);
+		const flight = `${env.id}/${checkId}`;
+		// Several instances on one store: another's fresh answer counts as this one's cache.
+		const cached = override ? null : (this.engine.cached(checkId, environment) ?? (this.store.backend === 'postgres' ? await this.store.flights.fresh(flight) : null));
 		if (cached && runId) {
-			const stored = this.store.checkResults(runId, checkId).filter((r) => r.state === 'done');
+			const stored = (await this.store.checkResults(runId, checkId)).filter((r) => r.state === 'done');
 			if (cached.every((c) => stored.some((s) => s.region === c.region && s.finishedAt === c.finishedAt))) return cached;
 		}
 		const regions = check.perRegion && this.engine.appliesTo(check, env) ? env.regions.map((r) => r.name) : [null];
-		const rowIds = this.store.beginCheck({ runId, checkId, environment, regions, actor, pageRevision });
+		const rowIds = await this.store.beginCheck({ runId, checkId, environment, regions, actor, pageRevision });
 		for (const id of rowIds) this.#probing.add(id);
 		try {
 			this.events?.notify(runId);
 			let results: CheckResult[];
 			try {
-				results = await this.engine.run(checkId, environment, { override });
+				const probe = () => this.engine.run(checkId, environment, { override });
+				// Several instances on one store: one probe per check among them (a rehearsal's
+				// scripted answers probe nothing; SQLite has one instance, whose engine already joins).
+				results = override || this.store.backend === 'sqlite' ? await probe() : (await this.store.flights.run(flight, check.cacheSeconds, probe)).results;
 			} catch (err) {
 				const at = this.#now().toISOString();
 				results = regions.map((region) => ({ checkId, environment, region, status: 'error' as const, message: (err as Error).message, observed: {}, durationMs: 0, startedAt: at, finishedAt: at }));
 			}
-			results.forEach((result, i) => this.store.finishCheck(rowIds[i]!, result, actor));
+			for (const [i, result] of results.entries()) await this.store.finishCheck(rowIds[i]!, result, actor);
 			this.events?.notify(runId);
 			return results;
 		} finally {
@@ -278,7 +243,7 @@ export class RunService {
 		const until = Date.now() + graceMs;
 		while (this.#probing.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
 		if (this.#probing.size === 0) return 0;
-		const n = this.store.interruptUnfinished({ ids: [...this.#probing], message: 'interrupted: the handbook was shut down before this check finished; run it again' });
+		const n = await this.store.interruptUnfinished({ ids: [...this.#probing], message: 'interrupted: the handbook was shut down before this check finished; run it again' });
 		this.#probing.clear();
 		return n;
 	}
@@ -288,8 +253,8 @@ export class RunService {
 	 * checklist binds, in page order, at most `concurrency` at once. Progress reaches every open
 	 * page live (each result, and the job's start and end); the answer does not wait for it.
 	 */
-	startRunAll(runId: string, actor: string, options: { concurrency?: number; onResult?: (checkId: string, results: CheckResult[]) => void } = {}) {
-		const { run } = this.#record(runId);
+	async startRunAll(runId: string, actor: string, options: { concurrency?: number; onResult?: (checkId: string, results: CheckResult[]) => void } = {}) {
+		const { run } = await this.#record(runId);
 		if (run.signedOffAt) throw new RequestError(409, `run ${runId} was signed off by ${run.signedOffBy}: it is frozen; start a new run to check again`);
 		const checklist = this.checklist(run.checklist);
 		const pageOrder = [...new Set(checklist.items.map((i) => i.checkId).filter((x): x is string => x !== null))];
@@ -298,10 +263,7 @@ export class RunService {
 		// check starts at once, so the whole job takes about as long as it does.
 		const budget = (id: string) => this.engine.handbook.checks.get(id)?.timeoutMs ?? 0;
 		const ids = [...pageOrder].sort((a, b) => budget(b) - budget(a));
-		if (!this.jobs.inFlight(runId) && this.jobs.state(runId)?.state === 'running') {
-			throw new RequestError(409, 'run all is already under way in another process for this run; its results appear here as they come');
-		}
-		const { job, joined } = this.jobs.start(
+		const { job, joined } = await this.jobs.start(
 			runId,
 			ids,
 			actor,
@@ -311,25 +273,26 @@ export class RunService {
 				return results;
 			},
 			options.concurrency ?? runAllConcurrency,
+			() => new RequestError(409, 'run all is already under way in another process for this run; its results appear here as they come'),
 		);
 		return { runAll: job.state, joined, done: job.done };
 	}
 
 	/** Runs every check a run's checklist binds as its run-all job (joining one in flight), and waits for it. */
 	async runAll(runId: string, actor: string, concurrency = runAllConcurrency, onResult?: (checkId: string, results: CheckResult[]) => void): Promise<Map<string, CheckResult[]>> {
-		return this.startRunAll(runId, actor, { concurrency, onResult }).done;
+		return (await this.startRunAll(runId, actor, { concurrency, onResult })).done;
 	}
 
-	#item(runId: string, itemId: string) {
-		const { run } = this.#record(runId);
+	async #item(runId: string, itemId: string) {
+		const { run } = await this.#record(runId);
 		const item = this.checklist(run.checklist).items.find((i) => i.id === itemId);
 		if (!item) throw new RequestError(404, `item "${itemId}" is not on the checklist "${run.checklist}"`);
 		return item;
 	}
 
-	tick(runId: string, itemId: string, checked: boolean, actor: string) {
-		this.#item(runId, itemId);
-		const tick = this.store.setTick(runId, itemId, checked, actor);
+	async tick(runId: string, itemId: string, checked: boolean, actor: string) {
+		await this.#item(runId, itemId);
+		const tick = await this.store.setTick(runId, itemId, checked, actor);
 		this.events?.notify(runId);
 		return tick;
 	}
@@ -338,15 +301,15 @@ export class RunService {
 	 * Records a field. With `expected` (the value the writer loaded, '' when it was empty) the
 	 * write happens only if nobody changed it since; otherwise the answer is the current value.
 	 */
-	setField(runId: string, itemId: string, name: string, value: string, actor: string, expected?: string): { field: ReturnType<Store['setField']> } | FieldConflict {
-		const item = this.#item(runId, itemId);
+	async setField(runId: string, itemId: string, name: string, value: string, actor: string, expected?: string): Promise<{ field: FieldValue } | FieldConflict> {
+		const item = await this.#item(runId, itemId);
 		if (!item.fields.some((f) => f.name === name)) throw new RequestError(404, `item "${itemId}" records no field "${name}"`);
 		if (expected === undefined) {
-			const field = this.store.setField(runId, name, value, actor, itemId);
+			const field = await this.store.setField(runId, name, value, actor, itemId);
 			this.events?.notify(runId);
 			return { field: this.engine.redactor.value(field) };
 		}
-		const written = this.store.setFieldIfUnchanged(runId, name, expected, value, actor, itemId);
+		const written = await this.store.setFieldIfUnchanged(runId, name, expected, value, actor, itemId);
 		if (!written.ok) return { conflict: written.current };
 		this.events?.notify(runId);
 		return { field: this.engine.redactor.value(written.field) };
@@ -356,8 +319,8 @@ export class RunService {
 	 * Records the go / no-go. A decision against the computed verdict needs a note saying why
 	 * (400 naming the blockers otherwise), so "go" over a failing check is always explained.
 	 */
-	decide(runId: string, decision: 'go' | 'no-go', note: string | null, actor: string) {
-		const view = this.view(runId);
+	async decide(runId: string, decision: 'go' | 'no-go', note: string | null, actor: string) {
+		const view = await this.view(runId);
 		const computed = view.progress.recommendation;
 		if (decision !== computed && !note?.trim()) {
 			const blockers = view.progress.blockers.slice(0, 5).map((b) => b.text);
@@ -365,18 +328,18 @@ export class RunService {
 			const why = computed === 'no-go' ? ` (blocking: ${blockers.join('; ')}${more > 0 ? `; and ${more} more` : ''})` : '';
 			throw new RequestError(400, `recording ${decision} against the computed ${computed}${why} needs a note saying why`);
 		}
-		const run = this.store.decide(runId, decision, note, actor);
+		const run = await this.store.decide(runId, decision, note, actor);
 		this.events?.notify(runId);
 		return run;
 	}
 
-	signOff(runId: string, actor: string) {
-		const view = this.view(runId);
+	async signOff(runId: string, actor: string) {
+		const view = await this.view(runId);
 		// Only a gate checklist has a go / no-go to record first; the others just sign off.
 		if (view.checklist.gate && !view.run.decision) throw new RequestError(409, 'record the go / no-go decision before signing off');
 		let run;
 		try {
-			run = this.store.signOff(runId, actor, { inFlight: (row) => this.#inFlight(row) });
+			run = await this.store.signOff(runId, actor, { inFlight: (row) => this.#inFlight(row) });
 		} catch (err) {
 			if (err instanceof ChecksInFlightError) throw new RequestError(409, err.message);
 			throw err;
@@ -404,14 +367,14 @@ export class RunService {
 	 * The live feed passes one (redacted) `record` for a whole batch of entries instead of reading
 	 * it for each; progress and the run-all state are computed once per record.
 	 */
-	eventData(entry: AuditEntry, record?: RunRecord): RunEventData | undefined {
+	async eventData(entry: AuditEntry, record?: RunRecord): Promise<RunEventData | undefined> {
 		if (!entry.runId) return undefined;
 		// Fields and notes are typed by people: redacted in every read.
-		record ??= this.engine.redactor.value(this.store.record(entry.runId));
+		record ??= this.engine.redactor.value(await this.store.record(entry.runId));
 		let shared = this.#batchState.get(record);
 		if (!shared) {
 			const checklist = this.checklists.get(record.run.checklist);
-			shared = { progress: checklist ? this.#progress(checklist, record) : undefined, runAll: this.jobs.state(entry.runId) };
+			shared = { progress: checklist ? this.#progress(checklist, record) : undefined, runAll: await this.jobs.state(entry.runId) };
 			this.#batchState.set(record, shared);
 		}
 		switch (entry.action) {

@@ -14,7 +14,10 @@ import {
 	type WorkshopCode,
 	type WorkshopEvent,
 } from '../store/workshop-store.ts';
+
+export { WorkshopFeed, type WorkshopFeedEvent } from './workshop-feed.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { WorkshopFeed } from './workshop-feed.ts';
 import { RequestError } from './runs.ts';
 
 /**
@@ -145,11 +148,6 @@ export function newWorkshopCode(length = 6): string {
 	return code;
 }
 
-/** A live change of a workshop, with the state it changed (for facilitators' boards). */
-export interface WorkshopFeedEvent extends WorkshopEvent {
-	data: unknown;
-}
-
 /** One entry of an incident's timeline: typed notes and updates merged with the linked run's results and ticks. */
 export interface TimelineEntry {
 	at: string;
@@ -180,30 +178,32 @@ export class WorkshopService {
 		this.#now = options.now ?? (() => new Date());
 		this.records = new WorkshopStore(store, { now: this.#now });
 		const limits = options.limits ?? { perClient: { burst: 10, perMinute: 10 }, perAddress: { burst: 400, perMinute: 600 } };
-		this.#perClient = new RateLimiter({ ...limits.perClient, now: () => this.#now().getTime() });
-		this.#perAddress = new RateLimiter({ ...limits.perAddress, now: () => this.#now().getTime() });
+		// Several instances on one Postgres: a participant spends from one budget whichever one it reaches.
+		const shared = store.backend === 'postgres' ? store.rateBuckets : undefined;
+		this.#perClient = new RateLimiter({ ...limits.perClient, now: () => this.#now().getTime(), shared });
+		this.#perAddress = new RateLimiter({ ...limits.perAddress, now: () => this.#now().getTime(), shared });
 		this.feed = new WorkshopFeed(this.records, (e) => this.eventData(e));
 	}
 
 	// --- the code ---
 
 	/** Opens or reissues the code of a workshop; it closes after `minutes` (default 4 hours). */
-	open(workshop: string, actor: string, minutes = 240): { code: string; closesAt: string } {
+	async open(workshop: string, actor: string, minutes = 240): Promise<{ code: string; closesAt: string }> {
 		const closesAt = new Date(this.#now().getTime() + minutes * 60_000);
-		const c = this.records.openCode(workshop, newWorkshopCode(), closesAt, actor);
+		const c = await this.records.openCode(workshop, newWorkshopCode(), closesAt, actor);
 		this.feed.notify(workshop);
 		return { code: c.code, closesAt: c.closesAt };
 	}
 
-	close(workshop: string, actor: string): WorkshopCode {
-		const c = this.records.closeCode(workshop, actor);
+	async close(workshop: string, actor: string): Promise<WorkshopCode> {
+		const c = await this.records.closeCode(workshop, actor);
 		this.feed.notify(workshop);
 		return c;
 	}
 
 	/** The code state for facilitators: the code, when it closes, whether it is open now. */
-	codeState(workshop: string): (WorkshopCode & { open: boolean }) | null {
-		const c = this.records.code(workshop);
+	async codeState(workshop: string): Promise<(WorkshopCode & { open: boolean }) | null> {
+		const c = await this.records.code(workshop);
 		return c ? { ...c, open: this.#isOpen(c) } : null;
 	}
 
@@ -212,8 +212,8 @@ export class WorkshopService {
 	}
 
 	/** Refuses a participant write without the workshop's open code (403, in the participant's words). */
-	requireCode(workshop: string, code: string): void {
-		const c = this.records.code(workshop);
+	async requireCode(workshop: string, code: string): Promise<void> {
+		const c = await this.records.code(workshop);
 		const given = Buffer.from(sha256(normalizeCode(code)));
 		const right = c ? timingSafeEqual(given, Buffer.from(sha256(c.code))) : false;
 		if (!c || !right) throw new RequestError(403, 'That workshop code is not right. Check the code shown in the room and type it again.');
@@ -221,42 +221,42 @@ export class WorkshopService {
 	}
 
 	/** Takes one participant write from the client's budgets, or throws 429 with Retry-After. */
-	limit(clientKey: string, address: string): void {
-		const wait = Math.max(this.#perAddress.take(`addr:${address}`), this.#perClient.take(`client:${clientKey}`));
+	async limit(clientKey: string, address: string): Promise<void> {
+		const wait = Math.max(await this.#perAddress.take(`addr:${address}`), await this.#perClient.take(`client:${clientKey}`));
 		if (wait) throw Object.assign(new RequestError(429, `you are sending too fast; wait ${wait} s and try again`), { retryAfter: wait });
 	}
 
 	// --- help ---
 
 	/** A participant's help request; the secret lets only that browser read its state. */
-	requestHelp(input: z.output<typeof helpInput>): { id: string; secret: string } {
-		this.requireCode(input.workshop, input.code);
+	async requestHelp(input: z.output<typeof helpInput>): Promise<{ id: string; secret: string }> {
+		await this.requireCode(input.workshop, input.code);
 		const secret = randomBytes(18).toString('base64url');
-		const h = this.records.createHelp({ ...input, error: input.error ?? null, secretHash: sha256(secret) });
+		const h = await this.records.createHelp({ ...input, error: input.error ?? null, secretHash: sha256(secret) });
 		this.feed.notify(input.workshop);
 		return { id: h.id, secret };
 	}
 
 	/** What the participant who asked may see: the state and its times, nothing else. */
-	ownHelpState(id: string, secret: string): Pick<HelpRequest, 'id' | 'state' | 'createdAt' | 'claimedAt' | 'resolvedAt'> {
-		const hash = this.records.helpSecretHash(id);
+	async ownHelpState(id: string, secret: string): Promise<Pick<HelpRequest, 'id' | 'state' | 'createdAt' | 'claimedAt' | 'resolvedAt'>> {
+		const hash = await this.records.helpSecretHash(id);
 		// One answer for "no such request" and "not yours": ids reveal nothing.
 		if (!hash || !secret || !timingSafeEqual(Buffer.from(sha256(secret)), Buffer.from(hash))) throw new RequestError(404, 'no help request of yours with that id');
-		const h = this.records.help(id);
+		const h = await this.records.help(id);
 		return { id: h.id, state: h.state, createdAt: h.createdAt, claimedAt: h.claimedAt, resolvedAt: h.resolvedAt };
 	}
 
-	actOnHelp(id: string, input: z.output<typeof helpActionInput>, actor: string): HelpRequest {
-		const h = conflicts(() => (input.action === 'claim' ? this.records.claimHelp(id, actor) : this.records.resolveHelp(id, actor, { resolution: input.resolution, followUp: input.followUp ?? false })));
+	async actOnHelp(id: string, input: z.output<typeof helpActionInput>, actor: string): Promise<HelpRequest> {
+		const h = await conflicts(() => (input.action === 'claim' ? this.records.claimHelp(id, actor) : this.records.resolveHelp(id, actor, { resolution: input.resolution, followUp: input.followUp ?? false })));
 		this.feed.notify(h.workshop);
 		return h;
 	}
 
 	// --- feedback ---
 
-	sendFeedback(input: z.output<typeof feedbackInput>, browserKey: string): { id: number } {
-		this.requireCode(input.workshop, input.code);
-		const f = conflicts(() => this.records.addFeedback({
+	async sendFeedback(input: z.output<typeof feedbackInput>, browserKey: string): Promise<{ id: number }> {
+		await this.requireCode(input.workshop, input.code);
+		const f = await conflicts(() => this.records.addFeedback({
 			workshop: input.workshop,
 			browserHash: sha256(browserKey),
 			satisfaction: input.satisfaction,
@@ -272,13 +272,13 @@ export class WorkshopService {
 
 	// --- incidents ---
 
-	declare(input: z.output<typeof incidentInput>, actor: string): Incident {
+	async declare(input: z.output<typeof incidentInput>, actor: string): Promise<Incident> {
 		if (input.run) {
 			// A rehearsal's incidents are scripted: they must not count in the month's record.
-			const run = this.#store.run(input.run);
+			const run = await this.#store.run(input.run);
 			if (run.scenario) throw new RequestError(409, `run ${run.id} is a rehearsal (scenario ${run.scenario}): the incident log records real incidents only`);
 		}
-		const inc = this.records.createIncident({
+		const inc = await this.records.createIncident({
 			workshop: input.workshop,
 			severity: input.severity,
 			title: input.title,
@@ -294,20 +294,20 @@ export class WorkshopService {
 		return inc;
 	}
 
-	update(id: string, input: z.output<typeof updateInput>, actor: string): Incident {
-		const inc = conflicts(() => this.records.addIncidentUpdate(id, { status: input.status as IncidentStatus | 'note', note: input.note, message: input.message, actor }));
+	async update(id: string, input: z.output<typeof updateInput>, actor: string): Promise<Incident> {
+		const inc = await conflicts(() => this.records.addIncidentUpdate(id, { status: input.status as IncidentStatus | 'note', note: input.note, message: input.message, actor }));
 		this.feed.notify(inc.workshop);
 		return inc;
 	}
 
-	resolve(id: string, input: z.output<typeof resolveInput>, actor: string): Incident {
-		const inc = conflicts(() => this.records.resolveIncident(id, { note: input?.note ?? null, message: input?.message ?? null, followUp: input?.followUp ?? null, actor }));
+	async resolve(id: string, input: z.output<typeof resolveInput>, actor: string): Promise<Incident> {
+		const inc = await conflicts(() => this.records.resolveIncident(id, { note: input?.note ?? null, message: input?.message ?? null, followUp: input?.followUp ?? null, actor }));
 		this.feed.notify(inc.workshop);
 		return inc;
 	}
 
 	/** Typed updates and notes merged with the linked run's check results and ticks, oldest first. */
-	timeline(inc: Incident): TimelineEntry[] {
+	async timeline(inc: Incident): Promise<TimelineEntry[]> {
 		const entries: TimelineEntry[] = inc.updates.map((u) => ({
 			at: u.at,
 			kind: u.status === 'note' ? 'note' : 'update',
@@ -317,10 +317,10 @@ export class WorkshopService {
 			message: u.message,
 		}));
 		if (inc.runId) {
-			for (const r of this.#store.runResults(inc.runId)) {
+			for (const r of await this.#store.runResults(inc.runId)) {
 				entries.push({ at: r.finishedAt ?? r.startedAt, kind: 'check', by: r.requestedBy, status: r.status ?? r.state, text: `${r.checkId}${r.region ? ` [${r.region}]` : ''}: ${r.status ?? r.state}${r.message ? ` (${r.message})` : ''}` });
 			}
-			for (const a of this.#store.auditLog({ runId: inc.runId, limit: 10_000 })) {
+			for (const a of await this.#store.auditLog({ runId: inc.runId, limit: 10_000 })) {
 				if (a.action === 'item.tick' || a.action === 'item.untick') entries.push({ at: a.at, kind: 'tick', by: a.actor, text: `${a.action === 'item.tick' ? 'ticked' : 'unticked'} ${a.target}` });
 			}
 		}
@@ -329,21 +329,21 @@ export class WorkshopService {
 
 	// --- summary and feed ---
 
-	summary(workshop: string): WorkshopSummary {
-		return summarizeWorkshop(workshop, this.records.feedback(workshop), this.records.incidents(workshop), this.records.helpRequests(workshop));
+	async summary(workshop: string): Promise<WorkshopSummary> {
+		return summarizeWorkshop(workshop, await this.records.feedback(workshop), await this.records.incidents(workshop), await this.records.helpRequests(workshop));
 	}
 
 	/** What a board receives with a change: the changed record, or the feedback counts. */
-	eventData(e: WorkshopEvent): unknown {
+	async eventData(e: WorkshopEvent): Promise<unknown> {
 		switch (e.kind) {
 			case 'help':
-				return { help: this.records.help(e.target!) };
+				return { help: await this.records.help(e.target!) };
 			case 'incident':
-				return { incident: this.records.incident(e.target!) };
+				return { incident: await this.records.incident(e.target!) };
 			case 'feedback':
-				return { feedback: this.summary(e.workshop).feedback };
+				return { feedback: (await this.summary(e.workshop)).feedback };
 			case 'code':
-				return { code: this.codeState(e.workshop) };
+				return { code: await this.codeState(e.workshop) };
 			default:
 				return null;
 		}
@@ -356,73 +356,11 @@ export class WorkshopService {
 }
 
 /** A refusal by the record's state (a second feedback, a resolved incident) as a 409 that says why. */
-function conflicts<T>(fn: () => T): T {
+async function conflicts<T>(fn: () => Promise<T>): Promise<T> {
 	try {
-		return fn();
+		return await fn();
 	} catch (err) {
 		if (err instanceof DuplicateFeedbackError || err instanceof StateError) throw new RequestError(409, err.message);
 		throw err;
-	}
-}
-
-type Listener = (event: WorkshopFeedEvent) => void;
-
-/**
- * Live changes of workshops. `workshop_events` is the change feed: one poll per watched
- * workshop serves every open board; writers in this process call `notify` to skip the wait.
- */
-export class WorkshopFeed {
-	#records: WorkshopStore;
-	#enrich: (e: WorkshopEvent) => unknown;
-	#watched = new Map<string, { lastId: number; listeners: Set<Listener> }>();
-	#timer: NodeJS.Timeout | undefined;
-	readonly pollMs: number;
-
-	constructor(records: WorkshopStore, enrich: (e: WorkshopEvent) => unknown, pollMs = 1000) {
-		this.#records = records;
-		this.#enrich = enrich;
-		this.pollMs = pollMs;
-	}
-
-	/** Subscribes to a workshop's changes after event id `after`; returns the unsubscribe function. */
-	subscribe(workshop: string, after: number, listener: Listener): () => void {
-		let w = this.#watched.get(workshop);
-		if (!w) {
-			w = { lastId: this.#records.lastEvent(workshop), listeners: new Set() };
-			this.#watched.set(workshop, w);
-		}
-		// Catch up a reconnecting board on what it missed before it joins the shared feed.
-		if (after > 0) for (const e of this.#records.events(workshop, after, 10_000)) if (e.id <= w.lastId) listener({ ...e, data: this.#enrich(e) });
-		w.listeners.add(listener);
-		this.#timer ??= setInterval(() => {
-			for (const k of this.#watched.keys()) this.#poll(k);
-		}, this.pollMs).unref();
-		return () => {
-			w.listeners.delete(listener);
-			if (w.listeners.size === 0) this.#watched.delete(workshop);
-			if (this.#watched.size === 0 && this.#timer) {
-				clearInterval(this.#timer);
-				this.#timer = undefined;
-			}
-		};
-	}
-
-	notify(workshop: string): void {
-		if (this.#watched.has(workshop)) this.#poll(workshop);
-	}
-
-	#poll(workshop: string): void {
-		const w = this.#watched.get(workshop);
-		if (!w) return;
-		for (const e of this.#records.events(workshop, w.lastId)) {
-			w.lastId = e.id;
-			const event = { ...e, data: this.#enrich(e) };
-			for (const l of w.listeners) l(event);
-		}
-	}
-
-	close(): void {
-		if (this.#timer) clearInterval(this.#timer);
-		this.#watched.clear();
 	}
 }

@@ -195,4 +195,29 @@ export const migrations: readonly string[] = [
 	ALTER TABLE sessions ADD COLUMN via TEXT;
 	ALTER TABLE audit ADD COLUMN subject TEXT;
 	`,
+	// 5: several instances on one store: each process's lease (until when, epoch ms), the owner of a
+	// running result, one probe per check across instances, and rate-limit buckets they share
+	`
+	CREATE TABLE instances (
+		id TEXT PRIMARY KEY,
+		host TEXT NOT NULL,
+		pid INTEGER NOT NULL,
+		started_at TEXT NOT NULL,
+		lease_until INTEGER NOT NULL
+	);
+	ALTER TABLE results ADD COLUMN owner TEXT;
+	CREATE TABLE probe_flights (
+		key TEXT PRIMARY KEY,
+		owner TEXT NOT NULL,
+		started_at INTEGER NOT NULL,
+		finished_at INTEGER,
+		expires_at INTEGER,
+		results TEXT
+	);
+	CREATE TABLE rate_buckets (
+		key TEXT PRIMARY KEY,
+		tokens REAL NOT NULL,
+		at INTEGER NOT NULL
+	);
+	`,
 ];

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { SQLInputValue } from 'node:sqlite';
 import { roles as allRoles, type Person, type Role, type SignInSource } from '../server/roles.ts';
-import { breakGlassPerson, sha256, type Store } from './store.ts';
-
-type Row = Record<string, SQLInputValue>;
+import { breakGlassPerson } from './break-glass.ts';
+import type { HandbookStore as Store } from './handbook-store.ts';
+import { sha256 } from './sessions.ts';
+import type { SqlQueries, SqlRow as Row } from './sql.ts';
 
 /** A name already belongs to another person (names are unique, whatever their letter case). */
 export class NameTakenError extends Error {
@@ -23,7 +23,7 @@ export interface Approval {
 const toPerson = (r: Row): Person => ({
 	subject: r.subject as string,
 	name: r.name as string,
-	roles: (r.roles as string).split(',').filter((x): x is Role => (allRoles as readonly string[]).includes(x)),
+	roles: String(r.roles).split(',').filter((x): x is Role => (allRoles as readonly string[]).includes(x)),
 	via: r.source as SignInSource,
 });
 
@@ -41,18 +41,18 @@ export class PeopleStore {
 		this.#now = options.now ?? (() => new Date());
 	}
 
-	get #db() {
-		return this.#store.db;
+	get #db(): SqlQueries {
+		return this.#store.queries;
 	}
 
 	/** The person known by a name (letter case aside), or null. */
-	byName(name: string): Person | null {
-		const row = this.#db.prepare('SELECT * FROM people WHERE name = ?').get(name) as Row | undefined;
+	async byName(name: string): Promise<Person | null> {
+		const row = await this.#db.get('SELECT * FROM people WHERE lower(name) = lower(?)', [name]);
 		return row ? toPerson(row) : null;
 	}
 
-	bySubject(subject: string): Person | null {
-		const row = this.#db.prepare('SELECT * FROM people WHERE subject = ?').get(subject) as Row | undefined;
+	async bySubject(subject: string): Promise<Person | null> {
+		const row = await this.#db.get('SELECT * FROM people WHERE subject = ?', [subject]);
 		return row ? toPerson(row) : null;
 	}
 
@@ -60,14 +60,19 @@ export class PeopleStore {
 	 * Records a person who signed in (identity provider, break-glass, CLI) under their subject,
 	 * updating their name and roles; a name held by another subject is refused (NameTakenError).
 	 */
-	remember(person: Person, by = 'system'): Person {
-		return this.#store.transaction(() => {
-			const holder = this.byName(person.name);
+	remember(person: Person, by = 'system'): Promise<Person> {
+		return this.#store.transaction(async (q) => {
+			const holder = await this.byName(person.name);
 			if (holder && holder.subject !== person.subject) throw new NameTakenError(person.name, holder);
 			const at = this.#now().toISOString();
-			this.#db
-				.prepare('INSERT INTO people (subject, name, roles, source, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (subject) DO UPDATE SET name = excluded.name, roles = excluded.roles')
-				.run(person.subject, person.name, person.roles.join(','), person.via, at, by);
+			await q.run('INSERT INTO people (subject, name, roles, source, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (subject) DO UPDATE SET name = excluded.name, roles = excluded.roles', [
+				person.subject,
+				person.name,
+				person.roles.join(','),
+				person.via,
+				at,
+				by,
+			]);
 			return person;
 		});
 	}
@@ -76,9 +81,9 @@ export class PeopleStore {
 	 * Records a break-glass sign-in under the name typed; when that name belongs to another
 	 * person (an invited "Ana Ruiz"), as "<name> (break-glass)" so the record never confuses them.
 	 */
-	breakGlass(name: string): Person {
+	async breakGlass(name: string): Promise<Person> {
 		const person = breakGlassPerson(name);
-		const holder = this.byName(name);
+		const holder = await this.byName(name);
 		if (holder && holder.subject !== person.subject) return this.remember({ ...person, name: `${name} (break-glass)` });
 		return this.remember(person);
 	}
@@ -88,13 +93,13 @@ export class PeopleStore {
 	 * unique) the invited person of that name, who then holds the role as well. A name taken by
 	 * someone who signs in another way is refused. Returns the token (shown once) and the person.
 	 */
-	invite(name: string, role: Role, options: { expiresAt: Date; by: string }): { token: string; person: Person; expiresAt: string } {
-		return this.#store.transaction(() => {
-			let existing = this.byName(name);
+	invite(name: string, role: Role, options: { expiresAt: Date; by: string }): Promise<{ token: string; person: Person; expiresAt: string }> {
+		return this.#store.transaction(async (q) => {
+			let existing = await this.byName(name);
 			if (existing?.via === 'break-glass') {
 				// Someone typed this name at a break-glass sign-in: the invited person takes it, the
 				// break-glass one (its audit entries keep their subject) is renamed to say what it was.
-				this.#db.prepare('UPDATE people SET name = ? WHERE subject = ?').run(`${existing.name} (break-glass)`, existing.subject);
+				await q.run('UPDATE people SET name = ? WHERE subject = ?', [`${existing.name} (break-glass)`, existing.subject]);
 				existing = null;
 			}
 			if (existing && existing.via !== 'invite') throw new NameTakenError(name, existing);
@@ -102,45 +107,45 @@ export class PeopleStore {
 				? { ...existing, roles: existing.roles.includes(role) ? existing.roles : [...existing.roles, role] }
 				: { subject: `invite:${randomUUID()}`, name, roles: [role], via: 'invite' };
 			const at = this.#now().toISOString();
-			if (existing) this.#db.prepare('UPDATE people SET roles = ? WHERE subject = ?').run(person.roles.join(','), person.subject);
-			else this.#db.prepare('INSERT INTO people (subject, name, roles, source, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)').run(person.subject, name, role, 'invite', at, options.by);
+			if (existing) await q.run('UPDATE people SET roles = ? WHERE subject = ?', [person.roles.join(','), person.subject]);
+			else await q.run('INSERT INTO people (subject, name, roles, source, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)', [person.subject, name, role, 'invite', at, options.by]);
 			const token = randomBytes(24).toString('base64url');
 			const expiresAt = options.expiresAt.toISOString();
-			this.#db.prepare('INSERT INTO invites (token_hash, subject, created_at, expires_at) VALUES (?, ?, ?, ?)').run(sha256(token), person.subject, at, expiresAt);
-			this.#store.audit(options.by, 'person.invite', person.name, { role, roles: person.roles, expiresAt });
+			await q.run('INSERT INTO invites (token_hash, subject, created_at, expires_at) VALUES (?, ?, ?, ?)', [sha256(token), person.subject, at, expiresAt]);
+			await this.#store.audit(options.by, 'person.invite', person.name, { role, roles: person.roles, expiresAt });
 			return { token, person, expiresAt };
 		});
 	}
 
 	/** The invited person a one-time link signs in, or null when it is unknown, used or expired; marks it used. */
-	redeem(token: string): Person | null {
+	redeem(token: string): Promise<Person | null> {
 		const hash = sha256(token);
-		return this.#store.transaction(() => {
-			const row = this.#db.prepare('SELECT * FROM invites WHERE token_hash = ?').get(hash) as Row | undefined;
-			if (!row || !timingSafeEqual(Buffer.from(row.token_hash as string), Buffer.from(hash))) return null;
+		return this.#store.transaction(async (q) => {
+			const row = await q.get('SELECT * FROM invites WHERE token_hash = ?', [hash]);
+			if (!row || !timingSafeEqual(Buffer.from(String(row.token_hash)), Buffer.from(hash))) return null;
 			const now = this.#now().toISOString();
-			if (row.used_at || (row.expires_at as string) <= now) return null;
-			this.#db.prepare('UPDATE invites SET used_at = ? WHERE token_hash = ?').run(now, hash);
-			return this.bySubject(row.subject as string);
+			if (row.used_at || String(row.expires_at) <= now) return null;
+			await q.run('UPDATE invites SET used_at = ? WHERE token_hash = ?', [now, hash]);
+			return this.bySubject(String(row.subject));
 		});
 	}
 
 	/** Who approved a run's sign-off, in order. */
-	approvals(runId: string): Approval[] {
-		return (this.#db.prepare('SELECT subject, name, at FROM approvals WHERE run_id = ? ORDER BY at, rowid').all(runId) as Row[]).map((r) => ({ subject: r.subject as string, name: r.name as string, at: r.at as string }));
+	async approvals(runId: string): Promise<Approval[]> {
+		return (await this.#db.all('SELECT subject, name, at FROM approvals WHERE run_id = ? ORDER BY at, rowid', [runId])).map((r) => ({ subject: String(r.subject), name: String(r.name), at: String(r.at) }));
 	}
 
 	/** Forgets a run's approvals (its decision changed: they approved another one). */
-	clearApprovals(runId: string): void {
-		this.#store.transaction(() => this.#db.prepare('DELETE FROM approvals WHERE run_id = ?').run(runId));
+	async clearApprovals(runId: string): Promise<void> {
+		await this.#store.transaction((q) => q.run('DELETE FROM approvals WHERE run_id = ?', [runId]));
 	}
 
 	/** Records a person's approval of a run (once per person); false when they had approved already. */
-	approve(runId: string, person: Person): boolean {
-		return this.#store.transaction(() => {
-			const done = this.#db.prepare('SELECT 1 FROM approvals WHERE run_id = ? AND subject = ?').get(runId, person.subject);
+	approve(runId: string, person: Person): Promise<boolean> {
+		return this.#store.transaction(async (q) => {
+			const done = await q.get('SELECT 1 AS one FROM approvals WHERE run_id = ? AND subject = ?', [runId, person.subject]);
 			if (done) return false;
-			this.#db.prepare('INSERT INTO approvals (run_id, subject, name, at) VALUES (?, ?, ?, ?)').run(runId, person.subject, person.name, this.#now().toISOString());
+			await q.run('INSERT INTO approvals (run_id, subject, name, at) VALUES (?, ?, ?, ?)', [runId, person.subject, person.name, this.#now().toISOString()]);
 			return true;
 		});
 	}

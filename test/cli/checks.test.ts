@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fromHtml } from 'hast-util-from-html';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Store } from '../../src/store/store.ts';
+import { openStore } from '../../src/store/store.ts';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox.ts';
 import { root } from '../support/site.ts';
 
@@ -83,14 +83,14 @@ describe('npx handbook checks', () => {
 	it('stores a CLI run like one from the page', async () => {
 		const { stdout } = await handbook(['checks', 'run', 'pre-workshop', '--env', 'local', '--format', 'json', '--workshop', '2026-12'], { ...env, HANDBOOK_ACTOR: 'Cli Tester' });
 		const out = JSON.parse(stdout);
-		const store = new Store(env.HANDBOOK_DATA_DIR);
+		const store = await openStore({ dataDir: env.HANDBOOK_DATA_DIR, databaseUrl: undefined });
 		try {
-			const record = store.record(out.run);
+			const record = await store.record(out.run);
 			expect(record.run).toMatchObject({ checklist: 'pre-workshop', environment: 'local', workshop: '2026-12', createdBy: 'Cli Tester' });
 			expect(record.results).toHaveLength(39);
 			expect(record.results.every((r) => r.state === 'done')).toBe(true);
 		} finally {
-			store.close();
+			await store.close();
 		}
 	});
 

@@ -35,25 +35,25 @@ beforeAll(async () => {
 	const app = await createApp({ configFile: sandbox.configFile, dataDir: env.HANDBOOK_DATA_DIR });
 	try {
 		// A real T-2 run of the workshop, from start to sign-off, as facilitators make it on the page.
-		const pre = app.service.startRun({ checklist: 'pre-workshop', environment: 'local', workshop: WORKSHOP }, 'facilitator:ana');
+		const pre = await app.service.startRun({ checklist: 'pre-workshop', environment: 'local', workshop: WORKSHOP }, 'facilitator:ana');
 		preRunId = pre.id;
 		await app.service.runAll(pre.id, 'facilitator:ana');
-		app.service.setField(pre.id, itemWith(app, 'pre-workshop', 'blockers'), 'blockers', 'none', 'facilitator:ana');
-		app.service.decide(pre.id, 'go', 'all green', 'facilitator:ana');
-		app.service.signOff(pre.id, 'facilitator:ana');
+		await app.service.setField(pre.id, itemWith(app, 'pre-workshop', 'blockers'), 'blockers', 'none', 'facilitator:ana');
+		await app.service.decide(pre.id, 'go', 'all green', 'facilitator:ana');
+		await app.service.signOff(pre.id, 'facilitator:ana');
 		// The workshop day: checks watched during the session, values recorded at closing.
-		const day = app.service.startRun({ checklist: 'workshop-day', environment: 'local', workshop: WORKSHOP }, 'facilitator:ana');
+		const day = await app.service.startRun({ checklist: 'workshop-day', environment: 'local', workshop: WORKSHOP }, 'facilitator:ana');
 		dayRunId = day.id;
 		await app.service.runAll(day.id, 'facilitator:ana');
 		const set = (name: string, value: string) => app.service.setField(day.id, itemWith(app, 'workshop-day', name), name, value, 'facilitator:ana');
-		set('doors-opened-at', doorsOpened.toISOString());
-		set('session-ended-at', new Date(Date.now() + 60_000).toISOString());
-		set('attendance', '14');
-		set('manual-interventions', '1');
-		set('incidents-summary', 'P2: London 404s on wildcard URLs, 4 min <after a proxy restart>');
+		await set('doors-opened-at', doorsOpened.toISOString());
+		await set('session-ended-at', new Date(Date.now() + 60_000).toISOString());
+		await set('attendance', '14');
+		await set('manual-interventions', '1');
+		await set('incidents-summary', 'P2: London 404s on wildcard URLs, 4 min <after a proxy restart>');
 	} finally {
 		app.events.close();
-		app.store.close();
+		await app.store.close();
 		process.env = saved;
 	}
 }, 120_000);

@@ -5,22 +5,22 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { percentile, summarizeWorkshop } from '../../src/records/workshop-summary.ts';
 import { RequestError } from '../../src/server/request-error.ts';
 import { WorkshopService } from '../../src/server/workshops.ts';
-import { Store } from '../../src/store/store.ts';
+import { openStore, type Store } from '../../src/store/store.ts';
 
 let now = new Date('2026-12-01T16:00:00Z');
 const stores: Store[] = [];
-function service() {
-	const store = new Store(mkdtempSync(join(tmpdir(), 'handbook-loop-')), { now: () => now });
+async function service() {
+	const store = await openStore({ dataDir: mkdtempSync(join(tmpdir(), 'handbook-loop-')), databaseUrl: undefined, now: () => now });
 	stores.push(store);
 	return new WorkshopService(store, { now: () => now });
 }
-afterEach(() => {
-	for (const s of stores.splice(0)) s.close();
+afterEach(async () => {
+	for (const s of stores.splice(0)) await s.close();
 	now = new Date('2026-12-01T16:00:00Z');
 });
-const refusal = (fn: () => unknown) => {
+const refusal = async (fn: () => Promise<unknown>) => {
 	try {
-		fn();
+		await fn();
 	} catch (err) {
 		return err as RequestError;
 	}
@@ -29,51 +29,49 @@ const refusal = (fn: () => unknown) => {
 const help = { workshop: '2026-12', github: 'octo', workspace: 'ws', region: 'us-east-2', description: 'stuck', error: null };
 
 describe('the workshop code', () => {
-	it('expires after its minutes with a message a participant understands', () => {
-		const w = service();
-		const { code, closesAt } = w.open('2026-12', 'Dana', 90);
+	it('expires after its minutes with a message a participant understands', async () => {
+		const w = await service();
+		const { code, closesAt } = await w.open('2026-12', 'Dana', 90);
 		expect(closesAt).toBe('2026-12-01T17:30:00.000Z');
-		expect(() => w.requestHelp({ ...help, code })).not.toThrow();
+		await expect(w.requestHelp({ ...help, code })).resolves.not.toThrow();
 		now = new Date('2026-12-01T17:30:00Z');
-		const err = refusal(() => w.requestHelp({ ...help, code }));
+		const err = await refusal(async () => await w.requestHelp({ ...help, code }));
 		expect(err.status).toBe(403);
 		expect(err.message).toMatch(/no longer open.*Ask a facilitator/);
-		expect(w.summary('2026-12').help.requests).toBe(1);
+		expect((await w.summary('2026-12')).help.requests).toBe(1);
 	});
 
-	it('never uses look-alike characters', () => {
-		const w = service();
-		for (let i = 0; i < 50; i++) expect(w.open('2026-12', 'Dana').code).toMatch(/^[A-HJ-NP-Z2-9]{6}$/);
+	it('never uses look-alike characters', async () => {
+		const w = await service();
+		for (let i = 0; i < 50; i++) expect((await w.open('2026-12', 'Dana')).code).toMatch(/^[A-HJ-NP-Z2-9]{6}$/);
 	});
 });
 
 describe('help resolution times', () => {
-	it('keep created, claimed and resolved, and give the median and p90', () => {
-		const w = service();
-		const { code } = w.open('2026-12', 'Dana');
-		const ids = [3, 5, 10, 20].map((minutes) => {
-			const { id } = w.requestHelp({ ...help, code });
-			return { id, minutes };
-		});
+	it('keep created, claimed and resolved, and give the median and p90', async () => {
+		const w = await service();
+		const { code } = await w.open('2026-12', 'Dana');
+		const ids: Array<{ id: string; minutes: number }> = [];
+		for (const minutes of [3, 5, 10, 20]) ids.push({ id: (await w.requestHelp({ ...help, code })).id, minutes });
 		const start = now.getTime();
 		for (const { id, minutes } of ids) {
 			now = new Date(start + 60_000);
-			w.actOnHelp(id, { action: 'claim', resolution: null }, 'Helper');
+			await w.actOnHelp(id, { action: 'claim', resolution: null }, 'Helper');
 			now = new Date(start + minutes * 60_000);
-			w.actOnHelp(id, { action: 'resolve', resolution: null }, 'Helper');
+			await w.actOnHelp(id, { action: 'resolve', resolution: null }, 'Helper');
 		}
-		const h = w.records.help(ids[0]!.id);
+		const h = await w.records.help(ids[0]!.id);
 		expect(h).toMatchObject({ createdAt: '2026-12-01T16:00:00.000Z', claimedAt: '2026-12-01T16:01:00.000Z', resolvedAt: '2026-12-01T16:03:00.000Z', claimedBy: 'Helper' });
-		expect(w.summary('2026-12').help).toEqual({ requests: 4, open: 0, resolved: 4, medianMinutes: 5, p90Minutes: 20 });
+		expect((await w.summary('2026-12')).help).toEqual({ requests: 4, open: 0, resolved: 4, medianMinutes: 5, p90Minutes: 20 });
 	});
 });
 
 describe('summarizeWorkshop', () => {
-	it('gives nulls, not zeros, for what nobody answered', () => {
+	it('gives nulls, not zeros, for what nobody answered', async () => {
 		expect(summarizeWorkshop('2026-12', [], [], [])).toMatchObject({ feedback: { responses: 0, satisfaction: null, completion: null }, help: { medianMinutes: null }, incidents: { longestMinutes: null } });
 	});
 
-	it('takes the nearest-rank percentile', () => {
+	it('takes the nearest-rank percentile', async () => {
 		expect(percentile([1, 2, 3, 4], 50)).toBe(2);
 		expect(percentile([4, 1, 3, 2, 10, 9, 8, 7, 6, 5], 90)).toBe(9);
 		expect(percentile([], 90)).toBeNull();
@@ -83,12 +81,12 @@ describe('summarizeWorkshop', () => {
 describe('participantMessages', async () => {
 	const { participantMessages } = await import('../../src/records/participant-messages.ts');
 	const { readFileSync } = await import('node:fs');
-	it('takes the text blocks under Communication → Participants only', () => {
+	it('takes the text blocks under Communication → Participants only', async () => {
 		const md = ['## Mitigation', '', '```text', 'not this', '```', '', '## Communication', '', '### Internal', '', '```text', 'internal', '```', '', '### Participants', '', '```text', 'We are on it.', 'Next update at $NEXT.', '```', '', '```text', 'Fixed.', '```', '', '## After the incident', '', '```text', 'nor this', '```'].join('\n');
 		expect(participantMessages(md)).toEqual(['We are on it.\nNext update at $NEXT.', 'Fixed.']);
 	});
 
-	it('finds the templates of every runbook and of the incident response page', () => {
+	it('finds the templates of every runbook and of the incident response page', async () => {
 		for (const page of ['image-pull-failure', 'ai-gateway-auth-failure', 'index']) {
 			const found = participantMessages(readFileSync(`src/content/docs/incidents/${page}.mdx`, 'utf8'));
 			expect(found.length, page).toBeGreaterThanOrEqual(2);
@@ -100,16 +98,16 @@ describe('participantMessages', async () => {
 describe('issueDrafts', async () => {
 	const { issueDrafts, issuesGh } = await import('../../src/records/retro-issues.ts');
 	const { validateRetro } = await import('../../src/records/retro.ts');
-	it('drafts open actions without an issue and follow-ups only, offline', () => {
-		const w = service();
-		const { code } = w.open('2026-12', 'Dana');
-		const p1 = w.declare({ workshop: '2026-12', severity: 'P1', title: "Gateway 401s: it's the key", runbook: '/incidents/ai-gateway-auth-failure/', commander: 'Sam', run: null, note: null }, 'Dana');
-		w.resolve(p1.id, null, 'Dana');
-		const p2 = w.declare({ workshop: '2026-12', severity: 'P2', title: 'One template slow', runbook: null, commander: null, run: null, note: null }, 'Dana');
-		w.resolve(p2.id, null, 'Dana');
-		const { id } = w.requestHelp({ ...help, code, description: 'Uses ``` fences', error: 'E1' });
-		w.actOnHelp(id, { action: 'resolve', resolution: 'restarted', followUp: true }, 'Helper');
-		w.requestHelp({ ...help, code });
+	it('drafts open actions without an issue and follow-ups only, offline', async () => {
+		const w = await service();
+		const { code } = await w.open('2026-12', 'Dana');
+		const p1 = await w.declare({ workshop: '2026-12', severity: 'P1', title: "Gateway 401s: it's the key", runbook: '/incidents/ai-gateway-auth-failure/', commander: 'Sam', run: null, note: null }, 'Dana');
+		await w.resolve(p1.id, null, 'Dana');
+		const p2 = await w.declare({ workshop: '2026-12', severity: 'P2', title: 'One template slow', runbook: null, commander: null, run: null, note: null }, 'Dana');
+		await w.resolve(p2.id, null, 'Dana');
+		const { id } = await w.requestHelp({ ...help, code, description: 'Uses ``` fences', error: 'E1' });
+		await w.actOnHelp(id, { action: 'resolve', resolution: 'restarted', followUp: true }, 'Helper');
+		await w.requestHelp({ ...help, code });
 		const retro = validateRetro(
 			{
 				workshop: '2026-12',
@@ -121,7 +119,7 @@ describe('issueDrafts', async () => {
 			},
 			'x.mdx',
 		);
-		const drafts = issueDrafts({ workshop: '2026-12', site: 'https://h.example/', retro, incidents: w.records.incidents('2026-12'), help: w.records.helpRequests('2026-12') });
+		const drafts = issueDrafts({ workshop: '2026-12', site: 'https://h.example/', retro, incidents: await w.records.incidents('2026-12'), help: await w.records.helpRequests('2026-12') });
 		expect(drafts.map((d) => d.title)).toEqual(['[2026-12] Raise provisioners to 12', "[2026-12] P1 incident: Gateway 401s: it's the key", '[2026-12] Participant help: Uses ``` fences']);
 		expect(drafts[0]!.labels).toEqual(['workshop-2026-12', 'action-item', 'next-workshop']);
 		expect(drafts[1]!.body).toContain('- Runbook: https://h.example/incidents/ai-gateway-auth-failure/');

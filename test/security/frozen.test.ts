@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChecksInFlightError, Store } from '../../src/store/store.ts';
+import { ChecksInFlightError, openStore } from '../../src/store/store.ts';
 import { apiClient } from '../support/api-client.ts';
 import { facilitatorToken, startHandbook } from '../support/handbook.ts';
 import type { RunningServer } from '../support/server.ts';
@@ -75,48 +75,50 @@ describe('a signed-off run is frozen', () => {
 });
 
 describe('a result that arrives after sign-off', () => {
-	it('goes to the audit log only; the signed-off record keeps what was signed', () => {
+	it('goes to the audit log only; the signed-off record keeps what was signed', async () => {
 		let now = new Date('2026-12-01T09:00:00Z');
-		const store = new Store(mkdtempSync(join(tmpdir(), 'handbook-frozen-store-')), { now: () => now });
+		const store = await openStore({ dataDir: mkdtempSync(join(tmpdir(), 'handbook-frozen-store-')), databaseUrl: undefined, now: () => now });
 		try {
-			const run = store.createRun({ checklist: 'pre-workshop', environment: 'local', actor: 'Alice' });
-			store.decide(run.id, 'go', null, 'Alice');
-			const [row] = store.beginCheck({ runId: run.id, checkId: 'smoke-workspace', environment: 'local', regions: [null], actor: 'cli' });
+			const run = await store.createRun({ checklist: 'pre-workshop', environment: 'local', actor: 'Alice' });
+			await store.decide(run.id, 'go', null, 'Alice');
+			const [row] = await store.beginCheck({ runId: run.id, checkId: 'smoke-workspace', environment: 'local', regions: [null], actor: 'cli' });
 			// By default every running check blocks the sign-off.
-			expect(() => store.signOff(run.id, 'Alice')).toThrow(ChecksInFlightError);
+			await expect(store.signOff(run.id, 'Alice')).rejects.toThrow(ChecksInFlightError);
 			// Its process is gone (past its deadline): sign-off settles it as interrupted and freezes the run.
 			now = new Date('2026-12-01T10:00:00Z');
-			store.signOff(run.id, 'Alice', { inFlight: () => false });
-			const signed = store.record(run.id);
+			await store.signOff(run.id, 'Alice', { inFlight: () => false });
+			const signed = await store.record(run.id);
 			expect(signed.results).toEqual([expect.objectContaining({ id: row, state: 'interrupted', status: 'error' })]);
 
 			// The process was only slow: its result arrives now.
-			store.finishCheck(row!, { checkId: 'smoke-workspace', environment: 'local', region: null, status: 'pass', message: 'created in 41 s', observed: { seconds: 41 }, durationMs: 41_000, startedAt: now.toISOString(), finishedAt: now.toISOString() }, 'cli');
-			const after = store.record(run.id);
+			await store.finishCheck(row!, { checkId: 'smoke-workspace', environment: 'local', region: null, status: 'pass', message: 'created in 41 s', observed: { seconds: 41 }, durationMs: 41_000, startedAt: now.toISOString(), finishedAt: now.toISOString() }, 'cli');
+			const after = await store.record(run.id);
 			expect(after.results).toEqual(signed.results);
-			const audit = store.auditLog({ runId: run.id });
+			const audit = await store.auditLog({ runId: run.id });
 			expect(audit.at(-1)).toMatchObject({ action: 'check.late-result', target: 'smoke-workspace', detail: { status: 'pass', message: 'created in 41 s', resultId: row } });
 			expect(audit.map((a) => a.action).slice(-3)).toEqual(['check.interrupted', 'run.sign-off', 'check.late-result']);
 		} finally {
-			store.close();
+			await store.close();
 		}
 	});
 
-	it('a restart leaves a signed-off run untouched', () => {
+	it('a restart leaves a signed-off run untouched', async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'handbook-frozen-restart-'));
-		let store = new Store(dir);
-		const run = store.createRun({ checklist: 'pre-workshop', environment: 'local', actor: 'Alice' });
-		store.decide(run.id, 'go', null, 'Alice');
+		let store = await openStore({ dataDir: dir, databaseUrl: undefined });
+		const run = await store.createRun({ checklist: 'pre-workshop', environment: 'local', actor: 'Alice' });
+		await store.decide(run.id, 'go', null, 'Alice');
 		// A record signed off while a row was still running (possible before sign-off refused it).
-		store.beginCheck({ runId: run.id, checkId: 'smoke-workspace', environment: 'local', regions: [null], actor: 'cli' });
-		store.db.prepare('UPDATE runs SET signed_off_by = ?, signed_off_at = ? WHERE id = ?').run('Alice', new Date().toISOString(), run.id);
-		const signed = store.record(run.id);
-		store.close();
-		store = new Store(dir);
+		await store.beginCheck({ runId: run.id, checkId: 'smoke-workspace', environment: 'local', regions: [null], actor: 'cli' });
+		const file = new DatabaseSync(join(dir, 'handbook.sqlite'));
+		file.prepare('UPDATE runs SET signed_off_by = ?, signed_off_at = ? WHERE id = ?').run('Alice', new Date().toISOString(), run.id);
+		file.close();
+		const signed = await store.record(run.id);
+		await store.close();
+		store = await openStore({ dataDir: dir, databaseUrl: undefined });
 		try {
-			expect(store.record(run.id)).toEqual(signed);
+			expect(await store.record(run.id)).toEqual(signed);
 		} finally {
-			store.close();
+			await store.close();
 		}
 	});
 });

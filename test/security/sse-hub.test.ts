@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventHub, type RunFeed } from '../../src/server/events.ts';
 import type { Reader } from '../../src/server/visibility.ts';
-import { Store, type AuditEntry, type RunRecord } from '../../src/store/store.ts';
+import { openStore, type AuditEntry, type RunRecord, type Store } from '../../src/store/store.ts';
 
 const decoder = new TextDecoder();
 
@@ -12,13 +12,13 @@ const decoder = new TextDecoder();
 function countingFeed(store: Store) {
 	const calls = { eventData: 0, view: 0 };
 	const feed: RunFeed = {
-		eventData(entry: AuditEntry, record: RunRecord) {
+		async eventData(entry: AuditEntry, record: RunRecord) {
 			calls.eventData++;
 			return { ticks: record.ticks.length, target: entry.target };
 		},
-		view(runId: string, reader: Reader) {
+		async view(runId: string, reader: Reader) {
 			calls.view++;
-			return { ...store.record(runId), reader };
+			return { ...(await store.record(runId)), reader };
 		},
 		engine: { handbook: { checks: new Map() }, redactor: { value: <T,>(v: T) => v } },
 	};
@@ -28,42 +28,46 @@ function countingFeed(store: Store) {
 describe('EventHub', () => {
 	let store: Store;
 	let runId: string;
-	beforeEach(() => {
-		store = new Store(mkdtempSync(join(tmpdir(), 'handbook-hub-')));
-		runId = store.createRun({ checklist: 'pre-workshop', environment: 'local', actor: 'seed' }).id;
-		for (let i = 1; i < 2000; i++) store.setTick(runId, `item-${i % 40}`, i % 2 === 0, 'seed');
+	beforeEach(async () => {
+		store = await openStore({ dataDir: mkdtempSync(join(tmpdir(), 'handbook-hub-')), databaseUrl: undefined });
+		runId = (await store.createRun({ checklist: 'pre-workshop', environment: 'local', actor: 'seed' })).id;
+		await store.transaction(async () => {
+			for (let i = 1; i < 2000; i++) await store.setTick(runId, `item-${i % 40}`, i % 2 === 0, 'seed');
+		});
 	});
 	afterEach(() => store.close());
 
-	it('catches 50 subscribers far behind up with one snapshot computed once, not 2,000 entries each', () => {
+	it('catches 50 subscribers far behind up with one snapshot computed once, not 2,000 entries each', async () => {
 		const { feed, calls } = countingFeed(store);
 		const hub = new EventHub(store, feed, { maxTail: 200, maxStreams: 100, maxPerClient: 100 });
 		const record = vi.spyOn(store, 'record');
 		const received: string[][] = [];
-		const stops = Array.from({ length: 50 }, (_, i) => {
+		const stops: Array<() => void> = [];
+		for (let i = 0; i < 50; i++) {
 			received[i] = [];
-			return hub.subscribe(runId, 0, 'anonymous', (f) => received[i]!.push(decoder.decode(f)));
-		});
+			stops.push(await hub.subscribe(runId, 0, 'anonymous', (f) => received[i]!.push(decoder.decode(f))));
+		}
 		expect(calls.view).toBe(1);
 		expect(calls.eventData).toBe(0);
 		expect(record).toHaveBeenCalledTimes(1);
 		for (const frames of received) {
 			expect(frames).toHaveLength(1);
-			expect(frames[0]).toMatch(new RegExp(`^id: ${store.revision(runId)}\nevent: run.snapshot\n`));
+			expect(frames[0]).toMatch(new RegExp(`^id: ${await store.revision(runId)}\nevent: run.snapshot\n`));
 		}
 		for (const stop of stops) stop();
 		hub.close();
 	});
 
-	it('delivers a batch of new entries to 50 subscribers with one read of the run and one shaping per entry', () => {
+	it('delivers a batch of new entries to 50 subscribers with one read of the run and one shaping per entry', async () => {
 		const { feed, calls } = countingFeed(store);
 		const hub = new EventHub(store, feed, { maxTail: 200, maxStreams: 100, maxPerClient: 100 });
-		const from = store.revision(runId);
+		const from = await store.revision(runId);
 		const frames: Uint8Array[][] = Array.from({ length: 50 }, () => []);
-		const stops = frames.map((into) => hub.subscribe(runId, from, 'anonymous', (f) => into.push(f)));
+		const stops = await Promise.all(frames.map((into) => hub.subscribe(runId, from, 'anonymous', (f) => into.push(f))));
 		const record = vi.spyOn(store, 'record');
-		for (let i = 0; i < 100; i++) store.setTick(runId, `item-${i % 40}`, i % 2 === 1, 'Alice');
+		for (let i = 0; i < 100; i++) await store.setTick(runId, `item-${i % 40}`, i % 2 === 1, 'Alice');
 		hub.notify(runId);
+		await vi.waitFor(() => expect(frames[49]).toHaveLength(100));
 		expect(record).toHaveBeenCalledTimes(1);
 		expect(calls.eventData).toBe(100);
 		for (const f of frames) expect(f).toHaveLength(100);
@@ -73,13 +77,13 @@ describe('EventHub', () => {
 		hub.close();
 	});
 
-	it('replays a short gap entry by entry, in order, from one read of the run', () => {
+	it('replays a short gap entry by entry, in order, from one read of the run', async () => {
 		const { feed, calls } = countingFeed(store);
 		const hub = new EventHub(store, feed, { maxTail: 200, maxStreams: 100, maxPerClient: 100 });
-		const from = store.revision(runId) - 5;
+		const from = (await store.revision(runId)) - 5;
 		const record = vi.spyOn(store, 'record');
 		const got: string[] = [];
-		const stop = hub.subscribe(runId, from, 'facilitator', (f) => got.push(decoder.decode(f)));
+		const stop = await hub.subscribe(runId, from, 'facilitator', (f) => got.push(decoder.decode(f)));
 		expect(got.map((f) => Number(/^id: (\d+)/.exec(f)![1]))).toEqual([from + 1, from + 2, from + 3, from + 4, from + 5]);
 		expect(record).toHaveBeenCalledTimes(1);
 		expect(calls.view).toBe(0);
@@ -87,15 +91,16 @@ describe('EventHub', () => {
 		hub.close();
 	});
 
-	it('does no more work for a subscriber that has gone', () => {
+	it('does no more work for a subscriber that has gone', async () => {
 		const { feed, calls } = countingFeed(store);
 		const hub = new EventHub(store, feed, { maxTail: 200, maxStreams: 100, maxPerClient: 100 });
 		const got: Uint8Array[] = [];
-		const stop = hub.subscribe(runId, store.revision(runId), 'anonymous', (f) => got.push(f));
+		const stop = await hub.subscribe(runId, await store.revision(runId), 'anonymous', (f) => got.push(f));
 		stop();
 		expect(hub.subscribers()).toBe(0);
-		store.setTick(runId, 'item-1', true, 'Alice');
+		await store.setTick(runId, 'item-1', true, 'Alice');
 		hub.notify(runId);
+		await new Promise((r) => setTimeout(r, 50));
 		expect(got).toEqual([]);
 		expect(calls.eventData).toBe(0);
 		hub.close();

@@ -21,7 +21,7 @@ describe('live events cost O(new events)', () => {
 	let api: ReturnType<typeof apiClient>;
 	beforeAll(async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'handbook-sse-'));
-		runId = seedRun(dir, 10_000);
+		runId = await seedRun(dir, 10_000);
 		server = (await startHandbook({ checks, dataDir: dir })).server;
 		api = apiClient(server.url);
 		await api.signIn(facilitatorToken);
@@ -90,7 +90,7 @@ describe('caps on open streams', () => {
 	let runId: string;
 	beforeAll(async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'handbook-sse-caps-'));
-		runId = seedRun(dir, 10);
+		runId = await seedRun(dir, 10);
 		server = (await startHandbook({ checks, dataDir: dir, env: { HANDBOOK_SSE_MAX_PER_CLIENT: '3', HANDBOOK_SSE_MAX_STREAMS: '8' } })).server;
 	});
 	afterAll(async () => server?.stop());

@@ -6,15 +6,27 @@ import { cliActorName, parseExpiry } from '../../src/cli/people.ts';
 import { Auth } from '../../src/server/auth.ts';
 import { authorization, checkPersonName, may, parseRole, refusalFor, type Person } from '../../src/server/roles.ts';
 import { NameTakenError } from '../../src/store/people-store.ts';
-import { Store } from '../../src/store/store.ts';
+import { openStore } from '../../src/store/store.ts';
+import { DatabaseSync } from 'node:sqlite';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'handbook-people-'));
 
-function setup(start = '2026-12-01T10:00:00Z') {
+async function setup(start = '2026-12-01T10:00:00Z') {
 	const clock = { now: new Date(start) };
-	const store = new Store(tempDir(), { now: () => clock.now });
+	const dir = tempDir();
+	const store = await openStore({ dataDir: dir, databaseUrl: undefined, now: () => clock.now });
 	const auth = new Auth(store, { configuredToken: 'break-glass-token-for-tests', idleHours: 12, now: () => clock.now });
-	return { clock, store, auth, people: auth.people };
+	return { clock, dir, store, auth, people: auth.people };
+}
+
+/** Every row of a table, read from the SQLite file as an auditor would. */
+function rows(dir: string, table: string): unknown[] {
+	const db = new DatabaseSync(join(dir, 'handbook.sqlite'), { readOnly: true });
+	try {
+		return db.prepare(`SELECT * FROM ${table}`).all();
+	} finally {
+		db.close();
+	}
 }
 
 describe('names', () => {
@@ -22,7 +34,7 @@ describe('names', () => {
 		expect(() => checkPersonName(name)).toThrow(/reserved/);
 	});
 
-	it('refuses empty, long, control-character and "(break-glass)" names, and tidies spaces', () => {
+	it('refuses empty, long, control-character and "(break-glass)" names, and tidies spaces', async () => {
 		expect(() => checkPersonName('  ')).toThrow(/needs a name/);
 		expect(() => checkPersonName('x'.repeat(81))).toThrow(/at most 80/);
 		expect(() => checkPersonName('Ana\u0000Ruiz')).toThrow(/control/);
@@ -30,18 +42,18 @@ describe('names', () => {
 		expect(checkPersonName('  Ana   Ruiz ')).toBe('Ana Ruiz');
 	});
 
-	it('knows the three roles only', () => {
+	it('knows the three roles only', async () => {
 		expect(parseRole('on-call')).toBe('on-call');
 		expect(() => parseRole('admin')).toThrow(/facilitator, on-call, approver/);
 	});
 
-	it('takes the CLI person from HANDBOOK_ACTOR, and refuses a reserved one', () => {
+	it('takes the CLI person from HANDBOOK_ACTOR, and refuses a reserved one', async () => {
 		expect(cliActorName({ HANDBOOK_ACTOR: 'Ana Ruiz' })).toBe('Ana Ruiz');
 		expect(() => cliActorName({ HANDBOOK_ACTOR: 'system' })).toThrow(/HANDBOOK_ACTOR: .*reserved/);
 		expect(cliActorName({}).length).toBeGreaterThan(0);
 	});
 
-	it('reads invite expiries in days, hours and minutes, within bounds', () => {
+	it('reads invite expiries in days, hours and minutes, within bounds', async () => {
 		expect(parseExpiry('7d')).toBe(7 * 86_400_000);
 		expect(parseExpiry('12h')).toBe(12 * 3_600_000);
 		expect(() => parseExpiry('1m')).toThrow(/between 5m and 90d/);
@@ -53,7 +65,7 @@ describe('names', () => {
 describe('the authorization table', () => {
 	const person = (...roles: Person['roles']): Person => ({ subject: 's', name: 'Ana Ruiz', roles, via: 'invite' });
 
-	it('gives each role its own actions and nothing else', () => {
+	it('gives each role its own actions and nothing else', async () => {
 		const allowed = (p: Person) => (Object.keys(authorization) as (keyof typeof authorization)[]).filter((a) => may(p, a)).sort();
 		expect(allowed(person('facilitator'))).toEqual(['help.act', 'incident.manage', 'run.work', 'runbook.work', 'staff.read', 'workshop.manage']);
 		expect(allowed(person('on-call'))).toEqual(['incident.manage', 'runbook.work', 'staff.read']);
@@ -62,105 +74,105 @@ describe('the authorization table', () => {
 		expect(may(null, 'staff.read')).toBe(false);
 	});
 
-	it('says which role an action needs and which the person holds', () => {
+	it('says which role an action needs and which the person holds', async () => {
 		expect(refusalFor(person('facilitator'), 'run.sign-off')).toMatch(/signing a run off needs the approver role; you \(Ana Ruiz\) are signed in as facilitator/);
 		expect(refusalFor(person(), 'run.work')).toMatch(/without a role \(a viewer\)/);
 	});
 });
 
 describe('invites', () => {
-	it('signs the invited person in once, with their role, and records their subject in the audit', () => {
-		const { store, auth, people } = setup();
-		const { token, person } = people.invite('Ana Ruiz', 'approver', { expiresAt: new Date('2026-12-08T10:00:00Z'), by: 'Lead' });
+	it('signs the invited person in once, with their role, and records their subject in the audit', async () => {
+		const { dir, store, auth, people } = await setup();
+		const { token, person } = await people.invite('Ana Ruiz', 'approver', { expiresAt: new Date('2026-12-08T10:00:00Z'), by: 'Lead' });
 		expect(person).toMatchObject({ name: 'Ana Ruiz', roles: ['approver'], via: 'invite' });
-		expect(JSON.stringify(store.db.prepare('SELECT * FROM invites').all())).not.toContain(token);
-		const signedIn = auth.signIn(token, 'ignored', 'link');
+		expect(JSON.stringify(rows(dir, 'invites'))).not.toContain(token);
+		const signedIn = await auth.signIn(token, 'ignored', 'link');
 		expect(signedIn?.person).toEqual(person);
-		expect(auth.person(signedIn!.cookie)).toEqual(person);
+		expect(await auth.person(signedIn!.cookie)).toEqual(person);
 		// Single use.
-		expect(auth.signIn(token, 'ignored', 'link')).toBeNull();
+		expect(await auth.signIn(token, 'ignored', 'link')).toBeNull();
 		// An invite is never accepted as the break-glass form token.
-		expect(auth.signIn(token, 'x', 'form')).toBeNull();
-		const run = store.createRun({ checklist: 'pre-workshop', environment: 'local', actor: 'Ana Ruiz' });
-		const entry = store.auditLog({ runId: run.id })[0]!;
+		expect(await auth.signIn(token, 'x', 'form')).toBeNull();
+		const run = await store.createRun({ checklist: 'pre-workshop', environment: 'local', actor: 'Ana Ruiz' });
+		const entry = (await store.auditLog({ runId: run.id }))[0]!;
 		expect(entry).toMatchObject({ actor: 'Ana Ruiz', subject: person.subject, action: 'run.start' });
-		store.close();
+		await store.close();
 	});
 
-	it('expires', () => {
-		const { clock, auth, people, store } = setup();
-		const { token } = people.invite('Ben Ode', 'facilitator', { expiresAt: new Date('2026-12-01T11:00:00Z'), by: 'Lead' });
+	it('expires', async () => {
+		const { clock, auth, people, store } = await setup();
+		const { token } = await people.invite('Ben Ode', 'facilitator', { expiresAt: new Date('2026-12-01T11:00:00Z'), by: 'Lead' });
 		clock.now = new Date('2026-12-01T11:00:00Z');
-		expect(auth.signIn(token, '', 'link')).toBeNull();
-		store.close();
+		expect(await auth.signIn(token, '', 'link')).toBeNull();
+		await store.close();
 	});
 
-	it('keeps names unique: a second invite of a name is the same person with one more role', () => {
-		const { auth, people, store } = setup();
-		const first = people.invite('Ana Ruiz', 'facilitator', { expiresAt: new Date('2026-12-08T00:00:00Z'), by: 'Lead' });
-		const second = people.invite('ana ruiz', 'approver', { expiresAt: new Date('2026-12-08T00:00:00Z'), by: 'Lead' });
+	it('keeps names unique: a second invite of a name is the same person with one more role', async () => {
+		const { auth, people, store } = await setup();
+		const first = await people.invite('Ana Ruiz', 'facilitator', { expiresAt: new Date('2026-12-08T00:00:00Z'), by: 'Lead' });
+		const second = await people.invite('ana ruiz', 'approver', { expiresAt: new Date('2026-12-08T00:00:00Z'), by: 'Lead' });
 		expect(second.person.subject).toBe(first.person.subject);
 		expect(second.person.roles).toEqual(['facilitator', 'approver']);
-		expect(auth.signIn(second.token, '', 'link')?.person.roles).toEqual(['facilitator', 'approver']);
+		expect((await auth.signIn(second.token, '', 'link'))?.person.roles).toEqual(['facilitator', 'approver']);
 		// Both links work, once each (the first is not revoked by the second).
-		expect(auth.signIn(first.token, '', 'link')?.person.name).toBe('Ana Ruiz');
-		store.close();
+		expect((await auth.signIn(first.token, '', 'link'))?.person.name).toBe('Ana Ruiz');
+		await store.close();
 	});
 
-	it('refuses a name taken by a person who signs in another way', () => {
-		const { people, store } = setup();
-		people.remember({ subject: 'oidc:123', name: 'Cy Tan', roles: ['on-call'], via: 'oidc' });
-		expect(() => people.invite('Cy Tan', 'approver', { expiresAt: new Date('2026-12-08T00:00:00Z'), by: 'Lead' })).toThrow(NameTakenError);
-		expect(() => people.remember({ subject: 'oidc:456', name: 'cy tan', roles: [], via: 'oidc' })).toThrow(NameTakenError);
-		store.close();
+	it('refuses a name taken by a person who signs in another way', async () => {
+		const { people, store } = await setup();
+		await people.remember({ subject: 'oidc:123', name: 'Cy Tan', roles: ['on-call'], via: 'oidc' });
+		await expect(people.invite('Cy Tan', 'approver', { expiresAt: new Date('2026-12-08T00:00:00Z'), by: 'Lead' })).rejects.toThrow(NameTakenError);
+		await expect(people.remember({ subject: 'oidc:456', name: 'cy tan', roles: [], via: 'oidc' })).rejects.toThrow(NameTakenError);
+		await store.close();
 	});
 });
 
 describe('break-glass', () => {
-	it('signs in with every role, recorded as break-glass under its own subject', () => {
-		const { auth, store } = setup();
-		const signedIn = auth.signIn('break-glass-token-for-tests', 'Dee Lin', 'form');
+	it('signs in with every role, recorded as break-glass under its own subject', async () => {
+		const { auth, store } = await setup();
+		const signedIn = await auth.signIn('break-glass-token-for-tests', 'Dee Lin', 'form');
 		expect(signedIn?.person).toEqual({ subject: 'break-glass:dee lin', name: 'Dee Lin', roles: ['facilitator', 'on-call', 'approver'], via: 'break-glass' });
-		const run = store.createRun({ checklist: 'pre-workshop', environment: 'local', actor: signedIn!.person.name });
-		expect(store.auditLog({ runId: run.id })[0]).toMatchObject({ actor: 'Dee Lin', subject: 'break-glass:dee lin' });
+		const run = await store.createRun({ checklist: 'pre-workshop', environment: 'local', actor: signedIn!.person.name });
+		expect((await store.auditLog({ runId: run.id }))[0]).toMatchObject({ actor: 'Dee Lin', subject: 'break-glass:dee lin' });
 		// Not by link.
-		expect(auth.signIn('break-glass-token-for-tests', 'Dee Lin', 'link')).toBeNull();
-		store.close();
+		expect(await auth.signIn('break-glass-token-for-tests', 'Dee Lin', 'link')).toBeNull();
+		await store.close();
 	});
 
-	it('never shares a name with an invited person', () => {
-		const { auth, people, store } = setup();
+	it('never shares a name with an invited person', async () => {
+		const { auth, people, store } = await setup();
 		const expiresAt = new Date('2026-12-08T00:00:00Z');
-		people.invite('Ana Ruiz', 'approver', { expiresAt, by: 'Lead' });
-		expect(auth.signIn('break-glass-token-for-tests', 'ana ruiz', 'form')?.person).toMatchObject({ name: 'ana ruiz (break-glass)', subject: 'break-glass:ana ruiz' });
+		await people.invite('Ana Ruiz', 'approver', { expiresAt, by: 'Lead' });
+		expect((await auth.signIn('break-glass-token-for-tests', 'ana ruiz', 'form'))?.person).toMatchObject({ name: 'ana ruiz (break-glass)', subject: 'break-glass:ana ruiz' });
 		// An invite of a name first typed at a break-glass sign-in takes it over.
-		auth.signIn('break-glass-token-for-tests', 'Ben Ode', 'form');
-		const ben = people.invite('Ben Ode', 'facilitator', { expiresAt, by: 'Lead' }).person;
-		expect(people.byName('Ben Ode')).toEqual(ben);
-		expect(people.bySubject('break-glass:ben ode')?.name).toBe('Ben Ode (break-glass)');
-		store.close();
+		await auth.signIn('break-glass-token-for-tests', 'Ben Ode', 'form');
+		const ben = (await people.invite('Ben Ode', 'facilitator', { expiresAt, by: 'Lead' })).person;
+		expect(await people.byName('Ben Ode')).toEqual(ben);
+		expect((await people.bySubject('break-glass:ben ode'))?.name).toBe('Ben Ode (break-glass)');
+		await store.close();
 	});
 
-	it('reads a session made before named people as break-glass', () => {
-		const { auth, store } = setup();
-		const cookie = store.createSession('facilitator');
-		expect(auth.person(cookie)).toMatchObject({ name: 'facilitator', subject: 'break-glass:facilitator', via: 'break-glass', roles: ['facilitator', 'on-call', 'approver'] });
-		store.close();
+	it('reads a session made before named people as break-glass', async () => {
+		const { auth, store } = await setup();
+		const cookie = await store.createSession('facilitator');
+		expect(await auth.person(cookie)).toMatchObject({ name: 'facilitator', subject: 'break-glass:facilitator', via: 'break-glass', roles: ['facilitator', 'on-call', 'approver'] });
+		await store.close();
 	});
 });
 
 describe('approvals', () => {
-	it('counts each person once, in order, and forgets them when asked', () => {
-		const { people, store } = setup();
-		const run = store.createRun({ checklist: 'launch', environment: 'local', actor: 'x' });
+	it('counts each person once, in order, and forgets them when asked', async () => {
+		const { people, store } = await setup();
+		const run = await store.createRun({ checklist: 'launch', environment: 'local', actor: 'x' });
 		const ana: Person = { subject: 'a', name: 'Ana Ruiz', roles: ['approver'], via: 'invite' };
 		const ben: Person = { subject: 'b', name: 'Ben Ode', roles: ['approver'], via: 'invite' };
-		expect(people.approve(run.id, ana)).toBe(true);
-		expect(people.approve(run.id, ana)).toBe(false);
-		expect(people.approve(run.id, ben)).toBe(true);
-		expect(people.approvals(run.id).map((a) => a.name)).toEqual(['Ana Ruiz', 'Ben Ode']);
-		people.clearApprovals(run.id);
-		expect(people.approvals(run.id)).toEqual([]);
-		store.close();
+		expect(await people.approve(run.id, ana)).toBe(true);
+		expect(await people.approve(run.id, ana)).toBe(false);
+		expect(await people.approve(run.id, ben)).toBe(true);
+		expect((await people.approvals(run.id)).map((a) => a.name)).toEqual(['Ana Ruiz', 'Ben Ode']);
+		await people.clearApprovals(run.id);
+		expect(await people.approvals(run.id)).toEqual([]);
+		await store.close();
 	});
 });

@@ -15,19 +15,19 @@ beforeAll(async () => {
 	// The shipped config: real targets (ai.coder.com) that a rehearsal must never contact.
 	app = await createApp({ dataDir: mkdtempSync(join(tmpdir(), 'handbook-rehearsal-')), now: () => clock, onProbe: (id) => probes.push(id) });
 });
-afterAll(() => {
+afterAll(async () => {
 	app.events.close();
-	app.store.close();
+	await app.store.close();
 });
 
 describe('a rehearsal run', () => {
 	let runId = '';
 
-	it('starts on the scenario’s runbook page', () => {
-		const run = app.service.startRun({ scenario: 'workspace-restart-loop' }, 'ic');
+	it('starts on the scenario’s runbook page', async () => {
+		const run = await app.service.startRun({ scenario: 'workspace-restart-loop' }, 'ic');
 		runId = run.id;
 		expect(run).toMatchObject({ checklist: 'rb-restart-loop', scenario: 'workspace-restart-loop', environment: 'ai.coder.com' });
-		expect(() => app.service.startRun({ scenario: 'no-such-scenario' }, 'ic')).toThrow(RequestError);
+		await expect(app.service.startRun({ scenario: 'no-such-scenario' }, 'ic')).rejects.toThrow(RequestError);
 	});
 
 	it('answers each check healthy before its inject and scripted after, never probing', async () => {
@@ -50,16 +50,16 @@ describe('a rehearsal run', () => {
 		expect(probes).toEqual([]);
 	});
 
-	it('times every tick and decision into the after-action report', () => {
+	it('times every tick and decision into the after-action report', async () => {
 		advance(1); // +7m
-		app.service.tick(runId, 'restart-declare', true, 'ic');
+		await app.service.tick(runId, 'restart-declare', true, 'ic');
 		advance(5); // +12m
-		app.service.tick(runId, 'restart-cordon', true, 'on-call');
+		await app.service.tick(runId, 'restart-cordon', true, 'on-call');
 		advance(3); // +15m
-		app.service.decide(runId, 'go', 'workshop continues on the other nodes', 'ic');
-		app.service.signOff(runId, 'ic');
+		await app.service.decide(runId, 'go', 'workshop continues on the other nodes', 'ic');
+		await app.service.signOff(runId, 'ic');
 
-		const report = app.service.report(runId);
+		const report = await app.service.report(runId);
 		expect(report).toMatch(/^# After-action report: /);
 		// Declared at +7m against a +5m target: late; cordoned at +12m, on time; never comms: missed.
 		expect(report).toMatch(/restart-declare.*late/s);
@@ -70,8 +70,8 @@ describe('a rehearsal run', () => {
 		expect(report).toMatch(/Why did the restarts keep coming/);
 	});
 
-	it('refuses a report for a run that is not a rehearsal', () => {
-		const run = app.service.startRun({ checklist: 'pre-workshop' }, 'ic');
-		expect(() => app.service.report(run.id)).toThrow(/is not a rehearsal/);
+	it('refuses a report for a run that is not a rehearsal', async () => {
+		const run = await app.service.startRun({ checklist: 'pre-workshop' }, 'ic');
+		await expect(app.service.report(run.id)).rejects.toThrow(/is not a rehearsal/);
 	});
 });

@@ -82,7 +82,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	app?.events.close();
-	app?.store.close();
+	await app?.store.close();
 	await new Promise<void>((resolve) => target.close(() => resolve()));
 });
 
@@ -92,52 +92,51 @@ beforeEach(() => {
 
 describe('run all as a server-side job', () => {
 	it('runs every check of the checklist with bounded parallelism, and a second start joins it', async () => {
-		const run = app.service.startRun({ checklist: 'gate' }, 'alice');
-		const first = app.service.startRunAll(run.id, 'alice', { concurrency: 2 });
-		const second = app.service.startRunAll(run.id, 'bob', { concurrency: 2 });
+		const run = await app.service.startRun({ checklist: 'gate' }, 'alice');
+		const [first, second] = await Promise.all([app.service.startRunAll(run.id, 'alice', { concurrency: 2 }), app.service.startRunAll(run.id, 'bob', { concurrency: 2 })]);
 		expect(first.joined).toBe(false);
 		expect(second.joined).toBe(true);
 		expect(second.done).toBe(first.done);
-		expect(app.service.view(run.id).runAll).toMatchObject({ state: 'running', startedBy: 'alice', checks: ['slow-a', 'slow-b', 'slow-c', 'broken', 'pipeline-only'] });
+		expect((await app.service.view(run.id)).runAll).toMatchObject({ state: 'running', startedBy: 'alice', checks: ['slow-a', 'slow-b', 'slow-c', 'broken', 'pipeline-only'] });
 		const results = await first.done;
 		expect([...results.keys()]).toEqual(['slow-a', 'slow-b', 'slow-c', 'broken', 'pipeline-only']);
 		expect(maxInFlight).toBe(2);
-		const view = app.service.view(run.id);
+		const view = await app.service.view(run.id);
 		expect(view.runAll).toMatchObject({ state: 'finished', done: 5 });
-		const actions = app.store.auditLog({ runId: run.id }).map((e) => e.action);
+		const actions = (await app.store.auditLog({ runId: run.id })).map((e) => e.action);
 		expect(actions.filter((a) => a.startsWith('run-all.'))).toEqual(['run-all.start', 'run-all.finish']);
 		// Once finished, a new start is a new job.
-		const again = app.service.startRunAll(run.id, 'alice');
+		const again = await app.service.startRunAll(run.id, 'alice');
 		expect(again.joined).toBe(false);
 		await again.done;
 	});
 
-	it('shows the checks of a job whose process died as interrupted, the unstarted ones too', () => {
-		const run = app.service.startRun({ checklist: 'gate' }, 'alice');
+	it('shows the checks of a job whose process died as interrupted, the unstarted ones too', async () => {
+		const run = await app.service.startRun({ checklist: 'gate' }, 'alice');
 		const dead = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid!;
-		app.store.recordEvent({ actor: 'cli:ops', action: 'run-all.start', runId: run.id, target: '5', detail: { checks: ['slow-a', 'slow-b'], since: 0, pid: dead, host: hostname() } });
-		const view = app.service.view(run.id);
+		await app.store.recordEvent({ actor: 'cli:ops', action: 'run-all.start', runId: run.id, target: '5', detail: { checks: ['slow-a', 'slow-b'], since: 0, pid: dead, host: hostname() } });
+		const view = await app.service.view(run.id);
 		expect(view.runAll).toMatchObject({ state: 'interrupted', startedBy: 'cli:ops' });
 		const state = (checkId: string) => view.progress.items.find((i) => i.checkId === checkId)!.state;
 		expect(state('slow-a')).toBe('interrupted');
 		expect(state('slow-b')).toBe('interrupted');
 		expect(state('slow-c')).toBe('not-run');
 		expect(view.progress.items.find((i) => i.checkId === 'slow-a')!.reason).toMatch(/handbook stopped before run all reached this check/);
-		expect(app.store.auditLog({ runId: run.id }).some((e) => e.action === 'run-all.interrupted')).toBe(true);
+		expect((await app.store.auditLog({ runId: run.id })).some((e) => e.action === 'run-all.interrupted')).toBe(true);
 	});
 
 	it('refuses run all on a signed-off run', async () => {
-		const run = app.service.startRun({ checklist: 'launch' }, 'alice');
-		app.service.signOff(run.id, 'alice');
-		expect(() => app.service.startRunAll(run.id, 'alice')).toThrow(/frozen/);
+		const run = await app.service.startRun({ checklist: 'launch' }, 'alice');
+		await app.service.signOff(run.id, 'alice');
+		await expect(app.service.startRunAll(run.id, 'alice')).rejects.toThrow(/frozen/);
 	});
 });
 
 describe('statuses in a run', () => {
 	it('counts a check not defined for the environment as skipped, apart from done, and fail apart from error', async () => {
-		const run = app.service.startRun({ checklist: 'gate', environment: 'local' }, 'alice');
+		const run = await app.service.startRun({ checklist: 'gate', environment: 'local' }, 'alice');
 		await app.service.runAll(run.id, 'alice');
-		const { progress } = app.service.view(run.id);
+		const { progress } = await app.service.view(run.id);
 		expect(progress.items.map((i) => `${i.checkId ?? i.id}:${i.state}`)).toEqual(['slow-a:pass', 'slow-b:pass', 'slow-c:pass', 'broken:fail', 'pipeline-only:skipped', expect.stringMatching(/:open$/)]);
 		expect(progress.counts).toEqual({ done: 3, warnings: 0, failing: 1, notRun: 0, open: 1, skipped: 1 });
 		expect(progress.total).toBe(5);
@@ -148,12 +147,12 @@ describe('statuses in a run', () => {
 });
 
 describe('defaults of a new run', () => {
-	it('uses the checklist’s own environment, for the API too, and refuses one where none of its checks is defined', () => {
-		expect(app.service.startRun({ checklist: 'launch' }, 'alice').environment).toBe('pipeline');
+	it('uses the checklist’s own environment, for the API too, and refuses one where none of its checks is defined', async () => {
+		expect((await app.service.startRun({ checklist: 'launch' }, 'alice')).environment).toBe('pipeline');
 		expect(app.service.runDefaults('launch')).toEqual({ environment: 'pipeline', workshop: '2026-12' });
 		let error: unknown;
 		try {
-			app.service.startRun({ checklist: 'launch', environment: 'local' }, 'alice');
+			await app.service.startRun({ checklist: 'launch', environment: 'local' }, 'alice');
 		} catch (e) {
 			error = e;
 		}
@@ -162,56 +161,56 @@ describe('defaults of a new run', () => {
 		expect((error as Error).message).toBe('none of the 1 checks of the checklist "launch" is defined for the environment "local", so every one would be skipped; start the run in its own environment "pipeline"');
 	});
 
-	it('is for the next workshop by the cadence, as the calendar says', () => {
+	it('is for the next workshop by the cadence, as the calendar says', async () => {
 		const cadence = app.engine.handbook.cadence;
 		// T-2 of December's workshop (first Tuesday: 1 December 2026, 16:00 London).
 		expect(nextWorkshop(new Date('2026-11-29T09:00:00Z'), cadence)).toBe('2026-12');
 		expect(nextWorkshop(new Date('2026-12-01T16:30:00Z'), cadence)).toBe('2026-12');
 		// Once it has ended, the next one is January's.
 		expect(nextWorkshop(new Date('2026-12-01T18:00:00Z'), cadence)).toBe('2027-01');
-		expect(app.service.startRun({ checklist: 'gate' }, 'alice').workshop).toBe('2026-12');
+		expect((await app.service.startRun({ checklist: 'gate' }, 'alice')).workshop).toBe('2026-12');
 		clock = new Date('2026-12-02T09:00:00Z');
-		expect(app.service.startRun({ checklist: 'gate' }, 'alice').workshop).toBe('2027-01');
-		expect(app.service.startRun({ checklist: 'gate', workshop: '2026-12' }, 'alice').workshop).toBe('2026-12');
+		expect((await app.service.startRun({ checklist: 'gate' }, 'alice')).workshop).toBe('2027-01');
+		expect((await app.service.startRun({ checklist: 'gate', workshop: '2026-12' }, 'alice')).workshop).toBe('2026-12');
 		clock = new Date('2026-11-29T09:00:00.000Z');
 	});
 });
 
 describe('two people editing one field', () => {
-	it('tells the later writer the value changed since they loaded it, instead of overwriting it', () => {
-		const run = app.service.startRun({ checklist: 'gate' }, 'alice');
-		const item = app.service.view(run.id).progress.items.find((i) => !i.checkId)!.id;
-		expect(app.service.setField(run.id, item, 'attendance', '18', 'alice', '')).toMatchObject({ field: { value: '18', by: 'alice' } });
+	it('tells the later writer the value changed since they loaded it, instead of overwriting it', async () => {
+		const run = await app.service.startRun({ checklist: 'gate' }, 'alice');
+		const item = (await app.service.view(run.id)).progress.items.find((i) => !i.checkId)!.id;
+		expect(await app.service.setField(run.id, item, 'attendance', '18', 'alice', '')).toMatchObject({ field: { value: '18', by: 'alice' } });
 		// Bob loaded the page before Alice saved: he still thinks it is empty.
-		expect(app.service.setField(run.id, item, 'attendance', '20', 'bob', '')).toMatchObject({ conflict: { value: '18', by: 'alice' } });
-		expect(app.store.record(run.id).fields).toEqual([expect.objectContaining({ name: 'attendance', value: '18', by: 'alice' })]);
+		expect(await app.service.setField(run.id, item, 'attendance', '20', 'bob', '')).toMatchObject({ conflict: { value: '18', by: 'alice' } });
+		expect((await app.store.record(run.id)).fields).toEqual([expect.objectContaining({ name: 'attendance', value: '18', by: 'alice' })]);
 		// Having seen it, he saves over the value he now knows.
-		expect(app.service.setField(run.id, item, 'attendance', '20', 'bob', '18')).toMatchObject({ field: { value: '20', by: 'bob' } });
+		expect(await app.service.setField(run.id, item, 'attendance', '20', 'bob', '18')).toMatchObject({ field: { value: '20', by: 'bob' } });
 		// Writing the value it already holds is no conflict.
-		expect(app.service.setField(run.id, item, 'attendance', '20', 'alice', '18')).toMatchObject({ field: { value: '20' } });
+		expect(await app.service.setField(run.id, item, 'attendance', '20', 'alice', '18')).toMatchObject({ field: { value: '20' } });
 	});
 });
 
 describe('the go / no-go', () => {
-	it('needs a note, and names the blockers, to record a decision against the computed verdict', () => {
-		const run = app.service.startRun({ checklist: 'gate' }, 'alice');
-		expect(app.service.view(run.id).progress.recommendation).toBe('no-go');
-		expect(() => app.service.decide(run.id, 'go', null, 'alice')).toThrow('recording go against the computed no-go (blocking: A; B; C; Broken; Attendance) needs a note saying why');
-		expect(() => app.service.decide(run.id, 'go', '  ', 'alice')).toThrow(/needs a note/);
-		expect(app.service.decide(run.id, 'no-go', null, 'alice').decision).toBe('no-go');
-		expect(app.service.decide(run.id, 'go', 'accepted by the on-call lead', 'alice')).toMatchObject({ decision: 'go', decisionNote: 'accepted by the on-call lead' });
+	it('needs a note, and names the blockers, to record a decision against the computed verdict', async () => {
+		const run = await app.service.startRun({ checklist: 'gate' }, 'alice');
+		expect((await app.service.view(run.id)).progress.recommendation).toBe('no-go');
+		await expect(app.service.decide(run.id, 'go', null, 'alice')).rejects.toThrow('recording go against the computed no-go (blocking: A; B; C; Broken; Attendance) needs a note saying why');
+		await expect(app.service.decide(run.id, 'go', '  ', 'alice')).rejects.toThrow(/needs a note/);
+		expect((await app.service.decide(run.id, 'no-go', null, 'alice')).decision).toBe('no-go');
+		expect(await app.service.decide(run.id, 'go', 'accepted by the on-call lead', 'alice')).toMatchObject({ decision: 'go', decisionNote: 'accepted by the on-call lead' });
 	});
 
 	it('is computed go when every check passes and every item is done, and only a gate needs one to sign off', async () => {
-		const run = app.service.startRun({ checklist: 'launch' }, 'alice');
+		const run = await app.service.startRun({ checklist: 'launch' }, 'alice');
 		await app.service.runAll(run.id, 'alice');
-		const item = app.service.view(run.id).progress.items.find((i) => !i.checkId)!.id;
-		app.service.tick(run.id, item, true, 'alice');
-		const view = app.service.view(run.id);
+		const item = (await app.service.view(run.id)).progress.items.find((i) => !i.checkId)!.id;
+		await app.service.tick(run.id, item, true, 'alice');
+		const view = await app.service.view(run.id);
 		expect(view.progress.recommendation).toBe('go');
 		expect(view.checklist.gate).toBe(false);
-		expect(app.service.signOff(run.id, 'alice').signedOffBy).toBe('alice');
-		const gate = app.service.startRun({ checklist: 'gate' }, 'alice');
-		expect(() => app.service.signOff(gate.id, 'alice')).toThrow(/record the go \/ no-go decision/);
+		expect((await app.service.signOff(run.id, 'alice')).signedOffBy).toBe('alice');
+		const gate = await app.service.startRun({ checklist: 'gate' }, 'alice');
+		await expect(app.service.signOff(gate.id, 'alice')).rejects.toThrow(/record the go \/ no-go decision/);
 	});
 });

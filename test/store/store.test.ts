@@ -1,103 +1,45 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FrozenRunError, NotFoundError, Store, StoreUnavailableError, StoreWriteError, writeFailure } from '../../src/store/store.ts';
-import type { CheckResult } from '../../src/checks/runner.ts';
+import { openStore, postgresWriteFailure, StoreUnavailableError, StoreWriteError, writeFailure } from '../../src/store/store.ts';
+import postgres from 'postgres';
+import { freePort } from '../support/server.ts';
+import { sharedPostgres } from '../support/store-backends.ts';
 
+// What both backends must do is in backends.test.ts (describe.each over SQLite and Postgres);
+// here, what is particular to each: how it opens, and how it names a failure.
 const tempDir = () => mkdtempSync(join(tmpdir(), 'handbook-store-'));
-const result = (over: Partial<CheckResult> = {}): CheckResult => ({
-	checkId: 'healthz', environment: 'test', region: 'r-one', status: 'pass', message: 'OK', observed: { status: 200 }, durationMs: 12,
-	startedAt: '2026-11-22T10:00:00.000Z', finishedAt: '2026-11-22T10:00:00.012Z', ...over,
-});
 
-describe('Store', () => {
-	it('records a run: results, ticks, fields, decision and sign-off, with an audit trail', () => {
-		const store = new Store(tempDir());
-		const run = store.createRun({ checklist: 'pre-workshop', environment: 'test', workshop: '2026-12', pageRevision: 'abc123', actor: 'alice' });
-		const [id] = store.beginCheck({ runId: run.id, checkId: 'healthz', environment: 'test', regions: ['r-one'], actor: 'alice', pageRevision: 'abc123' });
-		expect(store.record(run.id).results[0]).toMatchObject({ state: 'running', status: null });
-		store.finishCheck(id!, result(), 'alice');
-		store.setTick(run.id, 'support-notified', true, 'bob');
-		store.setField(run.id, 'expected-attendance', '18', 'bob');
-		store.decide(run.id, 'go', null, 'alice');
-		store.signOff(run.id, 'alice');
-		const record = store.record(run.id);
-		expect(record.results).toHaveLength(1);
-		expect(record.results[0]).toMatchObject({ state: 'done', status: 'pass', observed: { status: 200 }, pageRevision: 'abc123', requestedBy: 'alice' });
-		expect(record.ticks).toEqual([expect.objectContaining({ itemId: 'support-notified', checked: true, by: 'bob' })]);
-		expect(record.fields).toEqual([expect.objectContaining({ name: 'expected-attendance', value: '18' })]);
-		expect(record.run).toMatchObject({ decision: 'go', signedOffBy: 'alice', workshop: '2026-12' });
-		expect(store.auditLog({ runId: run.id }).map((e) => e.action)).toEqual(['run.start', 'check.start', 'check.result', 'item.tick', 'field.set', 'run.decide', 'run.sign-off']);
-		expect(store.auditLog({ runId: run.id }).every((e) => e.pageRevision === 'abc123')).toBe(true);
-		store.close();
-	});
-
-	it('freezes a signed-off run without losing what it holds', () => {
-		const store = new Store(tempDir());
-		const run = store.createRun({ checklist: 'pre-workshop', environment: 'test', actor: 'alice' });
-		store.setTick(run.id, 'a', true, 'alice');
-		store.decide(run.id, 'no-go', 'DNS change pending', 'alice');
-		store.signOff(run.id, 'alice');
-		expect(() => store.setTick(run.id, 'a', false, 'mallory')).toThrow(FrozenRunError);
-		expect(() => store.beginCheck({ runId: run.id, checkId: 'x', environment: 'test', regions: [null], actor: 'x' })).toThrow(FrozenRunError);
-		expect(store.record(run.id).ticks[0]!.checked).toBe(true);
-		expect(() => store.run('nope')).toThrow(NotFoundError);
-		store.close();
-	});
-
-	it('keeps the latest result per check and region, and lists them for metrics', () => {
-		const store = new Store(tempDir());
-		for (const status of ['fail', 'pass'] as const) {
-			const [id] = store.beginCheck({ runId: null, checkId: 'healthz', environment: 'test', regions: ['r-one'], actor: 'cli' });
-			store.finishCheck(id!, result({ status }), 'cli');
-		}
-		expect(store.latestResults('test').map((r) => r.status)).toEqual(['pass']);
-		store.close();
-	});
-
-	it('marks checks a killed process left running as interrupted, keeping everything written before', async () => {
-		const dir = tempDir();
-		// A real process writes a run and a finished result, starts a second check, and is killed -9.
-		const script = `
-			import { Store } from ${JSON.stringify(new URL('../../src/store/store.ts', import.meta.url).pathname)};
-			const s = new Store(${JSON.stringify(dir)});
-			const run = s.createRun({ checklist: 'pre-workshop', environment: 'test', actor: 'alice' });
-			const [done] = s.beginCheck({ runId: run.id, checkId: 'dns-records', environment: 'test', regions: [null], actor: 'alice' });
-			s.finishCheck(done, { checkId: 'dns-records', environment: 'test', region: null, status: 'pass', message: 'ok', observed: {}, durationMs: 1, startedAt: new Date().toISOString(), finishedAt: new Date().toISOString() }, 'alice');
-			s.setTick(run.id, 'support-notified', true, 'alice');
-			s.beginCheck({ runId: run.id, checkId: 'smoke-workspace', environment: 'test', regions: ['r-one', 'r-two'], actor: 'alice' });
-			console.log(run.id);
-			setInterval(() => {}, 1000);
-		`;
-		const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-		const runId = await new Promise<string>((resolve) => child.stdout!.once('data', (d) => resolve(String(d).trim())));
-		child.kill('SIGKILL');
-		await new Promise((r) => child.once('exit', r));
-
-		const store = new Store(dir);
-		const record = store.record(runId);
-		expect(record.ticks.map((t) => t.itemId)).toEqual(['support-notified']);
-		expect(record.results.find((r) => r.checkId === 'dns-records')).toMatchObject({ state: 'done', status: 'pass' });
-		const interrupted = record.results.filter((r) => r.checkId === 'smoke-workspace');
-		expect(interrupted.map((r) => [r.region, r.state, r.status])).toEqual([
-			['r-one', 'interrupted', 'error'],
-			['r-two', 'interrupted', 'error'],
-		]);
-		expect(interrupted[0]!.message).toMatch(/^interrupted/);
-		expect(store.interruptUnfinished()).toBe(0);
-		store.close();
-	});
-
-	it('says clearly when the data directory cannot be used', () => {
+describe('openStore', () => {
+	it('says clearly when the data directory cannot be used', async () => {
 		const dir = tempDir();
 		// A data directory path that runs through a file can never be created, whoever runs the test.
 		writeFileSync(join(dir, 'not-a-dir'), '');
-		expect(() => new Store(join(dir, 'not-a-dir', 'data'))).toThrow(StoreUnavailableError);
-		expect(() => new Store(join(dir, 'not-a-dir', 'data'))).toThrow(/the data directory .*not-a-dir\/data cannot be used: .*\(set HANDBOOK_DATA_DIR to a writable directory\)/);
+		await expect(openStore({ dataDir: join(dir, 'not-a-dir', 'data'), databaseUrl: undefined })).rejects.toThrow(StoreUnavailableError);
+		await expect(openStore({ dataDir: join(dir, 'not-a-dir', 'data'), databaseUrl: undefined })).rejects.toThrow(
+			/the data directory .*not-a-dir\/data cannot be used: .*\(set HANDBOOK_DATA_DIR to a writable directory\)/,
+		);
 	});
 
+	it('picks SQLite by default and Postgres for a postgres:// URL, refusing any other URL by name', async () => {
+		const store = await openStore({ dataDir: tempDir(), databaseUrl: undefined });
+		expect(store.backend).toBe('sqlite');
+		expect(store.location).toMatch(/handbook\.sqlite$/);
+		await store.close();
+		await expect(openStore({ databaseUrl: 'mysql://db/handbook' })).rejects.toThrow(/HANDBOOK_DATABASE_URL cannot be used: expected a postgres:\/\/ or postgresql:\/\/ URL, found "mysql:…"/);
+	});
+
+	it('says which Postgres cannot be reached, without its password', async () => {
+		const port = await freePort();
+		const err = await openStore({ databaseUrl: `postgres://handbook:s3cret@127.0.0.1:${port}/handbook` }).catch((e: Error) => e);
+		expect(err).toBeInstanceOf(StoreUnavailableError);
+		expect((err as Error).message).toMatch(new RegExp(`the Postgres database postgres://handbook:\\*\\*\\*@127\\.0\\.0\\.1:${port}/handbook cannot be used: .*\\(check HANDBOOK_DATABASE_URL and that the server is up\\)`));
+		expect((err as Error).message).not.toContain('s3cret');
+	});
+});
+
+describe('write failures', () => {
 	it('maps the write failures SQLite reports to a reason, with a message that says nothing stored was lost', () => {
 		// Extended result codes carry the primary code in their low byte (SQLITE_IOERR_WRITE = 778).
 		expect(writeFailure({ errcode: 13 })).toBe('full');
@@ -112,14 +54,36 @@ describe('Store', () => {
 		expect(new StoreWriteError('/d', 'read-only').message).toMatch(/it has become read-only/);
 	});
 
-	it('keeps sessions as hashes and expires them', () => {
-		let now = new Date('2026-11-22T10:00:00Z');
-		const store = new Store(tempDir(), { now: () => now });
-		const cookie = store.createSession('alice', 1);
-		expect(store.sessionName(cookie)).toBe('alice');
-		expect(JSON.stringify(store.db.prepare('SELECT * FROM sessions').all())).not.toContain(cookie);
-		now = new Date('2026-11-22T11:00:01Z');
-		expect(store.sessionName(cookie)).toBeNull();
-		store.close();
+	it("maps Postgres's SQLSTATEs for a server that cannot write: disk full, read-only, I/O error", () => {
+		expect(postgresWriteFailure({ code: '53100' })).toBe('full');
+		expect(postgresWriteFailure({ code: '25006' })).toBe('read-only');
+		expect(postgresWriteFailure({ code: '58030' })).toBe('io');
+		expect(postgresWriteFailure({ code: '23505' })).toBeNull();
+		expect(postgresWriteFailure(new Error('not from Postgres'))).toBeNull();
+	});
+
+	it('refuses writes on a Postgres that turned read-only with StoreWriteError, and keeps answering reads', async () => {
+		const pg = await sharedPostgres();
+		const url = await pg.database();
+		const store = await openStore({ databaseUrl: url });
+		const run = await store.createRun({ checklist: 'pre-workshop', environment: 'test', actor: 'alice' });
+		const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
+		try {
+			// As an operator's emergency switch would (this server is the test file's own): no session can write.
+			await admin.unsafe('ALTER SYSTEM SET default_transaction_read_only = on');
+			await admin.unsafe('SELECT pg_reload_conf()');
+			// Each session reads the reloaded setting once it has taken the signal.
+			while ((await admin.unsafe('SHOW default_transaction_read_only'))[0]!.default_transaction_read_only !== 'on') await new Promise((r) => setTimeout(r, 20));
+			const err = await store.setTick(run.id, 'a', true, 'alice').catch((e: Error) => e);
+			expect(err).toBeInstanceOf(StoreWriteError);
+			expect((err as StoreWriteError).reason).toBe('read-only');
+			expect((err as Error).message).toMatch(/^cannot write to postgres:\/\/handbook:\*\*\*@127\.0\.0\.1:\d+\/\w+: it has become read-only\. Nothing already stored was lost/);
+			expect((await store.record(run.id)).ticks).toEqual([]);
+		} finally {
+			await admin.unsafe('ALTER SYSTEM RESET default_transaction_read_only');
+			await admin.unsafe('SELECT pg_reload_conf()');
+			await admin.end();
+			await store.close();
+		}
 	});
 });

@@ -22,7 +22,7 @@ export const GET = endpoint(async (app, context) => {
 		if (!bearerMatches(context.request.headers.get('authorization'), token)) {
 			return json({ error: 'the metrics need Authorization: Bearer <token>, the token set in HANDBOOK_METRICS_TOKEN' }, 401, { 'www-authenticate': 'Bearer realm="handbook metrics"' });
 		}
-	} else if (readerOf(app, context) === 'anonymous') {
+	} else if (await readerOf(app, context) === 'anonymous') {
 		registry = anonymous.get(app) ?? metricsRegistry(app.store, app.engine, { observedOnlyFor: (id) => app.engine.handbook.checks.get(id)?.access === 'public' });
 		anonymous.set(app, registry);
 	}

@@ -4,4 +4,4 @@ import { selfCheckTargets } from '../../server/self-check-targets.ts';
 export const prerender = false;
 
 /** What the participants' browser self-checks need (see selfCheckTargets), for the default environment. */
-export const GET = endpoint((app) => json(selfCheckTargets(app.engine.environment(undefined))));
+export const GET = endpoint(async (app) => json(selfCheckTargets(app.engine.environment(undefined))));

@@ -13,7 +13,7 @@ import { safeNextPath, signInProblemPage } from '../../server/signin-page.ts';
 export const prerender = false;
 
 /** Sign-in attempts, by link or by form, share one allowance per client. */
-function takeAttempt(app: App, context: APIContext): number {
+function takeAttempt(app: App, context: APIContext): Promise<number> {
 	return app.limiter.take(`signin:${requestClient(context).address}`);
 }
 
@@ -31,17 +31,17 @@ function whoIs(person: Person | null, identityProvider: boolean) {
  * expired link gets a page saying what to do. The configured HANDBOOK_FACILITATOR_TOKEN is never
  * accepted here: only in a POST body.
  */
-export const GET = endpoint((app, context) => {
+export const GET = endpoint(async (app, context) => {
 	const token = context.url.searchParams.get('token');
-	if (token === null) return json(whoIs(personOf(app, context), app.oidc !== null));
+	if (token === null) return json(whoIs(await personOf(app, context), app.oidc !== null));
 	const next = safeNextPath(context.url.searchParams.get('next'));
-	const retryAfter = takeAttempt(app, context);
+	const retryAfter = await takeAttempt(app, context);
 	if (retryAfter) {
 		const page = signInProblemPage({ status: 429, title: 'Too many sign-in attempts', paragraphs: [`Too many sign-in attempts came from your address. Wait ${retryAfter} seconds, then open your sign-in link again.`], next });
 		page.headers.set('retry-after', String(retryAfter));
 		return page;
 	}
-	const signedIn = app.auth.signIn(token, 'facilitator', 'link');
+	const signedIn = await app.auth.signIn(token, 'facilitator', 'link');
 	if (!signedIn) {
 		return signInProblemPage({
 			status: 401,
@@ -72,18 +72,18 @@ export const POST = endpoint(async (app, context) => {
 	} catch (err) {
 		throw new RequestError(400, `name: ${(err as Error).message}`);
 	}
-	const retryAfter = takeAttempt(app, context);
+	const retryAfter = await takeAttempt(app, context);
 	if (retryAfter) throw new RequestError(429, `too many sign-in attempts; try again in ${retryAfter} s`, { retryAfter });
-	const signedIn = app.auth.signIn(body.token, name, 'form');
+	const signedIn = await app.auth.signIn(body.token, name, 'form');
 	if (!signedIn) throw new RequestError(401, 'wrong facilitator token');
 	setSessionCookie(context, signedIn.cookie);
 	return json(whoIs(signedIn.person, app.oidc !== null));
 });
 
 /** Sign out. */
-export const DELETE = endpoint((app, context) => {
+export const DELETE = endpoint(async (app, context) => {
 	const cookie = context.cookies.get(sessionCookie)?.value;
-	if (cookie) app.auth.signOut(cookie);
+	if (cookie) await app.auth.signOut(cookie);
 	context.cookies.delete(sessionCookie, { path: '/' });
 	return json({ facilitator: false });
 });

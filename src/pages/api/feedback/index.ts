@@ -11,7 +11,7 @@ export const prerender = false;
  */
 export const POST = endpoint(async (app, context) => {
 	const key = participantKey(context);
-	app.workshops.limit(key, requestClient(context).address);
+	await app.workshops.limit(key, requestClient(context).address);
 	const body = await readLoopBody(context.request, feedbackInput);
-	return json(app.workshops.sendFeedback(body, key), 201);
+	return json(await app.workshops.sendFeedback(body, key), 201);
 });

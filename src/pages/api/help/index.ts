@@ -13,16 +13,16 @@ export const prerender = false;
  */
 export const POST = endpoint(async (app, context) => {
 	const key = participantKey(context);
-	app.workshops.limit(key, requestClient(context).address);
+	await app.workshops.limit(key, requestClient(context).address);
 	const body = await readLoopBody(context.request, helpInput);
-	const { id, secret } = app.workshops.requestHelp(body);
+	const { id, secret } = await app.workshops.requestHelp(body);
 	return json({ id, secret }, 201, { location: `/api/help/${id}` });
 });
 
 /** A workshop's help requests, oldest first (staff): `?workshop=2026-12`. */
-export const GET = endpoint((app, context) => {
-	authorize(app, context, 'staff.read');
+export const GET = endpoint(async (app, context) => {
+	await authorize(app, context, 'staff.read');
 	const workshop = workshopKey.safeParse(context.url.searchParams.get('workshop'));
 	if (!workshop.success) throw new RequestError(400, 'workshop: expected ?workshop= with the month, e.g. 2026-12');
-	return json({ help: app.workshops.records.helpRequests(workshop.data) });
+	return json({ help: await app.workshops.records.helpRequests(workshop.data) });
 });

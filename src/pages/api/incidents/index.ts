@@ -11,16 +11,16 @@ export const prerender = false;
  * commander?, run? }`; a commander is required for P0 and P1 → 201 `{ incident }`.
  */
 export const POST = endpoint(async (app, context) => {
-	const actor = authorize(app, context, 'incident.manage').name;
+	const actor = (await authorize(app, context, 'incident.manage')).name;
 	const body = await readLoopBody(context.request, incidentInput);
-	const incident = app.workshops.declare(body, actor);
+	const incident = await app.workshops.declare(body, actor);
 	return json({ incident }, 201, { location: `/api/incidents/${incident.id}` });
 });
 
 /** The incidents of a workshop, oldest first (staff): `?workshop=2026-12`. */
-export const GET = endpoint((app, context) => {
-	authorize(app, context, 'staff.read');
+export const GET = endpoint(async (app, context) => {
+	await authorize(app, context, 'staff.read');
 	const workshop = workshopKey.safeParse(context.url.searchParams.get('workshop'));
 	if (!workshop.success) throw new RequestError(400, 'workshop: expected ?workshop= with the month, e.g. 2026-12');
-	return json({ incidents: app.workshops.records.incidents(workshop.data) });
+	return json({ incidents: await app.workshops.records.incidents(workshop.data) });
 });

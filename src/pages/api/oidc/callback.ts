@@ -43,6 +43,6 @@ export const GET = endpoint(async (app, context) => {
 			next: result.next,
 		});
 	}
-	setSessionCookie(context, app.auth.signInAs(result.person));
+	setSessionCookie(context, await app.auth.signInAs(result.person));
 	return context.redirect(result.next, 303);
 });

@@ -10,7 +10,7 @@ export const prerender = false;
  */
 export const POST = endpoint(async (app, context) => {
 	const cookie = context.cookies.get(sessionCookie)?.value;
-	if (cookie) app.auth.signOut(cookie);
+	if (cookie) await app.auth.signOut(cookie);
 	context.cookies.delete(sessionCookie, { path: '/' });
 	const endSession = app.oidc ? await app.oidc.endSessionUrl(new URL('/', siteUrl()).href).catch(() => null) : null;
 	return json({ signedIn: false, endSession });

@@ -11,12 +11,12 @@ const id = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,79}$/);
  * Runs of a checklist, newest first: `?checklist=pre-workshop&environment=ai.coder.com`. With a
  * checklist, `defaults` says what a new run of it gets: its own environment and the next workshop.
  */
-export const GET = endpoint((app, context) => {
+export const GET = endpoint(async (app, context) => {
 	const q = context.url.searchParams;
 	const filter = z.object({ checklist: id.optional(), environment: id.optional(), workshop: z.string().max(40).optional() }).safeParse(Object.fromEntries(q));
 	if (!filter.success) return json({ error: 'checklist, environment and workshop must be ids' }, 400);
-	const reader = readerOf(app, context);
-	const runs = app.store.listRuns({ ...filter.data, limit: 50 }).map((run) => visibleRun(run, reader));
+	const reader = await readerOf(app, context);
+	const runs = (await app.store.listRuns({ ...filter.data, limit: 50 })).map((run) => visibleRun(run, reader));
 	const known = filter.data.checklist && app.service.checklists.get(filter.data.checklist);
 	return json(known ? { runs, defaults: app.service.runDefaults(known.id) } : { runs });
 });
@@ -34,9 +34,9 @@ const startRun = z.strictObject({
  * `workshop`, for the next workshop.
  */
 export const POST = endpoint(async (app, context) => {
-	const person = authorize(app, context, 'runbook.work');
+	const person = await authorize(app, context, 'runbook.work');
 	const body = await readJson(context.request, startRun);
-	if (!body.scenario && !(body.checklist && isRunbook(app, body.checklist))) authorize(app, context, 'run.work');
-	const run = app.service.startRun(body, person.name);
+	if (!body.scenario && !(body.checklist && isRunbook(app, body.checklist))) await authorize(app, context, 'run.work');
+	const run = await app.service.startRun(body, person.name);
 	return json({ run }, 201, { location: `/api/runs/${run.id}` });
 });

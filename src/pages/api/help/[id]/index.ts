@@ -10,15 +10,15 @@ export const prerender = false;
  * One help request. A facilitator sees all of it; the participant who sent it sees its state and
  * times with the secret they got back (`x-help-secret` header); anyone else gets 404.
  */
-export const GET = endpoint((app, context) => {
+export const GET = endpoint(async (app, context) => {
 	const id = context.params.id!;
-	if (may(personOf(app, context), 'staff.read')) return json({ help: app.workshops.records.help(id) });
-	return json({ help: app.workshops.ownHelpState(id, context.request.headers.get('x-help-secret') ?? '') });
+	if (may(await personOf(app, context), 'staff.read')) return json({ help: await app.workshops.records.help(id) });
+	return json({ help: await app.workshops.ownHelpState(id, context.request.headers.get('x-help-secret') ?? '') });
 });
 
 /** A helper claims (`{ action: 'claim' }`) or resolves (`{ action: 'resolve', resolution?, followUp? }`) a request. */
 export const POST = endpoint(async (app, context) => {
-	const actor = authorize(app, context, 'help.act').name;
+	const actor = (await authorize(app, context, 'help.act')).name;
 	const body = await readLoopBody(context.request, helpActionInput);
-	return json({ help: app.workshops.actOnHelp(context.params.id!, body, actor) });
+	return json({ help: await app.workshops.actOnHelp(context.params.id!, body, actor) });
 });

@@ -4,8 +4,8 @@ import { endpoint, json } from '../../../../server/http.ts';
 export const prerender = false;
 
 /** One incident with its timeline: updates and notes merged with the linked run's results and ticks. */
-export const GET = endpoint((app, context) => {
-	authorize(app, context, 'staff.read');
-	const incident = app.workshops.records.incident(context.params.id!);
-	return json(app.engine.redactor.value({ incident, timeline: app.workshops.timeline(incident) }));
+export const GET = endpoint(async (app, context) => {
+	await authorize(app, context, 'staff.read');
+	const incident = await app.workshops.records.incident(context.params.id!);
+	return json(app.engine.redactor.value({ incident, timeline: await app.workshops.timeline(incident) }));
 });

@@ -7,8 +7,8 @@ export const prerender = false;
 
 /** Resolves the incident: `{ note?, message?, followUp? }` → `{ incident }` with `durationMinutes`. */
 export const POST = endpoint(async (app, context) => {
-	const actor = authorize(app, context, 'incident.manage').name;
+	const actor = (await authorize(app, context, 'incident.manage')).name;
 	const body = await readLoopBody(context.request, resolveInput, { optional: true });
-	const incident = app.workshops.resolve(context.params.id!, body, actor);
+	const incident = await app.workshops.resolve(context.params.id!, body, actor);
 	return json({ incident, durationMinutes: incident.durationMinutes });
 });

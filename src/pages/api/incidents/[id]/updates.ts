@@ -10,7 +10,7 @@ export const prerender = false;
  * note?, message? }` where `message` is the participant message sent with it → 201 `{ incident }`.
  */
 export const POST = endpoint(async (app, context) => {
-	const actor = authorize(app, context, 'incident.manage').name;
+	const actor = (await authorize(app, context, 'incident.manage')).name;
 	const body = await readLoopBody(context.request, updateInput);
-	return json({ incident: app.workshops.update(context.params.id!, body, actor) }, 201);
+	return json({ incident: await app.workshops.update(context.params.id!, body, actor) }, 201);
 });

@@ -11,9 +11,9 @@ const decision = z.strictObject({ decision: z.enum(['go', 'no-go']), note: z.str
  * note. Approvals given to an earlier decision no longer count.
  */
 export const POST = endpoint(async (app, context) => {
-	const person = authorize(app, context, 'run.decide');
+	const person = await authorize(app, context, 'run.decide');
 	const body = await readJson(context.request, decision);
-	const run = app.service.decide(context.params.id!, body.decision, body.note ?? null, person.name);
-	app.auth.people.clearApprovals(run.id);
+	const run = await app.service.decide(context.params.id!, body.decision, body.note ?? null, person.name);
+	await app.auth.people.clearApprovals(run.id);
 	return json({ run });
 });

@@ -20,10 +20,10 @@ const streamBudget = 1024 * 1024;
  * readers get what they may see of each change (src/server/visibility.ts). Past the per-client or
  * the global cap on open streams the answer is 503 with Retry-After.
  */
-export const GET = endpoint((app, context) => {
+export const GET = endpoint(async (app, context) => {
 	const runId = context.params.id!;
-	app.store.run(runId);
-	const reader = readerOf(app, context);
+	await app.store.run(runId);
+	const reader = await readerOf(app, context);
 	const raw = Number(context.request.headers.get('last-event-id') ?? context.url.searchParams.get('after') ?? 0);
 	const after = Number.isSafeInteger(raw) && raw > 0 ? raw : 0;
 	if (draining()) return json({ error: 'the handbook is restarting; reconnect in a few seconds' }, 503, { 'retry-after': '5' });
@@ -43,7 +43,7 @@ export const GET = endpoint((app, context) => {
 		admission.release();
 	};
 	const stream = new ReadableStream<Uint8Array>({
-		start(controller) {
+		async start(controller) {
 			let budget = streamBudget;
 			const send = (chunk: Uint8Array) => {
 				if (closed) return;
@@ -68,7 +68,7 @@ export const GET = endpoint((app, context) => {
 			};
 			try {
 				send(encoder.encode(`retry: 2000\n: run ${runId}\n\n`));
-				const stop = app.events.subscribe(runId, after, reader, send, end);
+				const stop = await app.events.subscribe(runId, after, reader, send, end);
 				if (closed) stop();
 				else unsubscribe = stop;
 			} catch (err) {

@@ -8,8 +8,8 @@ export const prerender = false;
  * for a real run, else its scenario, the elapsed time (to its sign-off once ended), the page it
  * is worked on and the injects fired so far (never those still to come).
  */
-export const GET = endpoint((app, context) => {
-	const run = app.service.store.run(context.params.id!);
+export const GET = endpoint(async (app, context) => {
+	const run = await app.service.store.run(context.params.id!);
 	if (!run.scenario) return json({ rehearsal: null });
 	const start = Date.parse(run.createdAt);
 	const end = run.signedOffAt ? Date.parse(run.signedOffAt) : Date.now();

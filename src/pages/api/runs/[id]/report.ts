@@ -7,8 +7,8 @@ export const prerender = false;
  * The after-action report of a rehearsal run, as Markdown to download or paste. Anonymous readers
  * get it without recorded field values and decision notes.
  */
-export const GET = endpoint((app, context) => {
-	const markdown = app.service.report(context.params.id!, readerOf(app, context));
+export const GET = endpoint(async (app, context) => {
+	const markdown = await app.service.report(context.params.id!, await readerOf(app, context));
 	return new Response(app.engine.redactor.text(markdown), {
 		headers: { 'content-type': 'text/markdown; charset=utf-8', 'cache-control': 'no-store', 'content-disposition': `inline; filename="after-action-${context.params.id}.md"` },
 	});

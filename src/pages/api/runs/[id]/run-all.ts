@@ -10,8 +10,8 @@ export const prerender = false;
  * over the run's live events; closing the page does not stop the job.
  */
 export const POST = endpoint(async (app, context) => {
-	const actor = authorize(app, context, runWork(app, context.params.id!)).name;
+	const actor = (await authorize(app, context, await runWork(app, context.params.id!))).name;
 	await readJson(context.request, z.strictObject({}));
-	const { runAll, joined } = app.service.startRunAll(context.params.id!, actor);
+	const { runAll, joined } = await app.service.startRunAll(context.params.id!, actor);
 	return json({ runAll, joined }, 202);
 });

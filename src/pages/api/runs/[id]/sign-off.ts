@@ -14,27 +14,27 @@ export const prerender = false;
  * as the archived record.
  */
 export const POST = endpoint(async (app, context) => {
-	const person = authorize(app, context, 'run.sign-off');
+	const person = await authorize(app, context, 'run.sign-off');
 	await readJson(context.request, z.strictObject({}));
 	const id = context.params.id!;
-	const run = app.store.run(id);
+	const run = await app.store.run(id);
 	if (run.signedOffAt) throw new FrozenRunError(run);
 	// Only a gate checklist has a go / no-go to record first; the others just sign off.
 	if (!run.decision && checklistGate(app.service.checklist(run.checklist))) throw new RequestError(409, 'record the go / no-go decision before signing off');
 	const needed = approversNeeded(app, run.checklist);
 	const people = app.auth.people;
-	const before = people.approvals(id);
+	const before = await people.approvals(id);
 	if (before.some((a) => a.subject === person.subject)) throw new RequestError(409, `you (${person.name}) have already approved this run; it needs ${needed} different approvers`);
 	if (before.length + 1 < needed) {
-		people.approve(id, person);
-		const approvals = people.approvals(id).map(({ name, at }) => ({ name, at }));
-		app.store.transaction(() => app.store.audit(person.name, 'run.approve', run.decision, { approvals: approvals.length, needed }, id));
+		await people.approve(id, person);
+		const approvals = (await people.approvals(id)).map(({ name, at }) => ({ name, at }));
+		await app.store.transaction(() => app.store.audit(person.name, 'run.approve', run.decision, { approvals: approvals.length, needed }, id));
 		app.events.notify(id);
 		return json({ run, approvals, approversNeeded: needed }, 202);
 	}
 	// The last approval signs off: sign off first, so a refusal (checks still running, 409 naming
 	// them) leaves no approval behind and the approver can simply try again.
-	const signed = app.service.signOff(id, person.name);
-	people.approve(id, person);
-	return json({ run: signed, approvals: people.approvals(id).map(({ name, at }) => ({ name, at })), approversNeeded: needed });
+	const signed = await app.service.signOff(id, person.name);
+	await people.approve(id, person);
+	return json({ run: signed, approvals: (await people.approvals(id)).map(({ name, at }) => ({ name, at })), approversNeeded: needed });
 });

@@ -9,15 +9,15 @@ export const prerender = false;
  * feedback counts and the code. Each event's id is its change id, so a board that reconnects
  * (Last-Event-ID) gets exactly what it missed.
  */
-export const GET = endpoint((app, context) => {
-	authorize(app, context, 'staff.read');
+export const GET = endpoint(async (app, context) => {
+	await authorize(app, context, 'staff.read');
 	const workshop = monthParam(context);
 	const after = Number(context.request.headers.get('last-event-id') ?? context.url.searchParams.get('after') ?? 0) || 0;
 	const encoder = new TextEncoder();
 	let unsubscribe = () => {};
 	let heartbeat: NodeJS.Timeout | undefined;
 	const stream = new ReadableStream<Uint8Array>({
-		start(controller) {
+		async start(controller) {
 			const close = () => {
 				unsubscribe();
 				clearInterval(heartbeat);
@@ -30,7 +30,7 @@ export const GET = endpoint((app, context) => {
 				}
 			};
 			send(`retry: 2000\n: workshop ${workshop}\n\n`);
-			unsubscribe = app.workshops.feed.subscribe(workshop, after, (event) => {
+			unsubscribe = await app.workshops.feed.subscribe(workshop, after, (event) => {
 				send(`id: ${event.id}\nevent: ${event.kind}\ndata: ${JSON.stringify(app.engine.redactor.value(event))}\n\n`);
 			});
 			heartbeat = setInterval(() => send(': keep-alive\n\n'), 15_000);

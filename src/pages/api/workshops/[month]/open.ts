@@ -11,8 +11,8 @@ export const prerender = false;
  * Body (optional): `{ minutes }`, default 240.
  */
 export const POST = endpoint(async (app, context) => {
-	const actor = authorize(app, context, 'workshop.manage').name;
+	const actor = (await authorize(app, context, 'workshop.manage')).name;
 	const workshop = monthParam(context);
 	const body = await readLoopBody(context.request, openInput, { optional: true });
-	return json(app.workshops.open(workshop, actor, body?.minutes ?? undefined), 201);
+	return json(await app.workshops.open(workshop, actor, body?.minutes ?? undefined), 201);
 });

@@ -5,7 +5,7 @@ import { monthParam } from '../../../../server/loop-http.ts';
 export const prerender = false;
 
 /** The workshop's numbers (facilitators): feedback, incidents by severity with durations, help times. */
-export const GET = endpoint((app, context) => {
-	authorize(app, context, 'staff.read');
-	return json(app.workshops.summary(monthParam(context)));
+export const GET = endpoint(async (app, context) => {
+	await authorize(app, context, 'staff.read');
+	return json(await app.workshops.summary(monthParam(context)));
 });

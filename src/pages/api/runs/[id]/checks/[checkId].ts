@@ -16,11 +16,11 @@ export const POST = endpoint(async (app, context) => {
 	const { id, checkId } = context.params as { id: string; checkId: string };
 	const check = app.engine.handbook.checks.get(checkId);
 	if (!check) throw new RequestError(404, `unknown check "${checkId}"`);
-	const person = personOf(app, context);
-	const action = runWork(app, id);
+	const person = await personOf(app, context);
+	const action = await runWork(app, id);
 	if (!person || !may(person, action)) {
 		if (!mayRun(check, { worker: false })) throw person ? new RequestError(403, refusalFor(person, action)) : new RequestError(401, `"${checkId}" can only be run by a signed-in facilitator`);
-		const retryAfter = app.limiter.take(`run:${requestClient(context).address}`);
+		const retryAfter = await app.limiter.take(`run:${requestClient(context).address}`);
 		if (retryAfter) throw tooManyRequests(retryAfter);
 	}
 	const results = await app.service.runCheck(id, checkId, person?.name ?? 'anonymous');

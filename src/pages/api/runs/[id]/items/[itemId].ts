@@ -13,10 +13,10 @@ const change = z.union([
 /** Ticks or unticks an item, or records one of its fields (facilitators; on-call in a runbook's run). */
 export const POST = endpoint(async (app, context) => {
 	const { id, itemId } = context.params as { id: string; itemId: string };
-	const actor = authorize(app, context, runWork(app, id)).name;
+	const actor = (await authorize(app, context, await runWork(app, id))).name;
 	const body = await readJson(context.request, change);
-	if ('checked' in body) return json({ tick: app.service.tick(id, itemId, body.checked, actor) });
-	const written = app.service.setField(id, itemId, body.field, body.value, actor, body.expected);
+	if ('checked' in body) return json({ tick: await app.service.tick(id, itemId, body.checked, actor) });
+	const written = await app.service.setField(id, itemId, body.field, body.value, actor, body.expected);
 	if ('conflict' in written) {
 		const { value, by, at } = written.conflict;
 		return json({ error: `${by} changed this value at ${at} since you loaded it; it now reads "${value}". Nothing was overwritten: check it and save again.`, current: written.conflict }, 409);
