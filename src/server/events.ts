@@ -25,6 +25,19 @@ interface Subscriber {
 	send: Send;
 	/** Ends the subscriber's stream after one last frame (see `closeAll`). */
 	end?: Send;
+	/**
+	 * Frames waiting behind its catch-up, sent a few per event-loop turn (see `#drain`); undefined
+	 * once it is live. `null` while its catch-up is queued and not yet read: the poll skips it then,
+	 * as the catch-up will cover everything up to the entry the poll had reached.
+	 */
+	backlog?: Uint8Array[] | null;
+}
+
+/** A subscriber of a run whose catch-up is queued or being sent. */
+interface CatchUp {
+	runId: string;
+	watched: Watched;
+	subscriber: Subscriber;
 }
 
 interface Watched {
@@ -56,6 +69,19 @@ function limitFromEnv(name: string, fallback: number): number {
 
 const encoder = new TextEncoder();
 
+/**
+ * About the most catch-up bytes written in one event-loop turn (whole frames, at least one): a
+ * burst of subscribers (a room of browsers reconnecting) is caught up across turns, so other
+ * requests are answered in between.
+ */
+const turnBytes = 64 * 1024;
+
+/**
+ * How long a run's snapshot is sent again at the same revision: a burst of subscribers shares
+ * one, but its progress also ages with the clock (results going stale), not only with entries.
+ */
+const snapshotTtlMs = 10_000;
+
 /** One SSE frame: `id`, `event` and the JSON data on one line (JSON never contains a raw newline). */
 function frame(id: number, event: string, data: unknown): Uint8Array {
 	return encoder.encode(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -78,7 +104,12 @@ export class EventHub {
 	#timer: NodeJS.Timeout | undefined;
 	#open = new Map<string, number>();
 	#openTotal = 0;
-	#snapshots = new Map<string, { revision: number; frame: Uint8Array }>();
+	#snapshots = new Map<string, { revision: number; at: number; frame: Uint8Array }>();
+	/** Subscribers waiting for (the rest of) their catch-up, in arrival order. */
+	#catchUps: CatchUp[] = [];
+	/** The next turn of `#drain`, while one is due (also marks this turn's catch-up budget as used). */
+	#turn: NodeJS.Immediate | undefined;
+	#drained: Array<() => void> = [];
 	readonly pollMs: number;
 	readonly maxTail: number;
 	readonly maxStreams: number;
@@ -131,39 +162,96 @@ export class EventHub {
 		if (!watched) {
 			watched = { lastId: this.#store.revision(runId), subscribers: new Set() };
 			this.#runs.set(runId, watched);
-		} else {
-			// Bring the shared feed up to date first, so the catch-up below ends where it stands.
-			this.#poll(runId);
 		}
 		// An id past the run's last entry is not one this run sent: treat it as up to date.
 		const subscriber: Subscriber = { reader, cursor: Math.min(Math.max(0, after), watched.lastId), send, end };
-		if (subscriber.cursor < watched.lastId) {
-			// Counted first (an index-only scan): a reader far behind costs no entry reads at all.
-			if (this.#store.auditCount(runId, subscriber.cursor, this.maxTail + 1) > this.maxTail) {
-				const snapshot = this.#snapshot(runId, reader);
-				send(snapshot.frame);
-				subscriber.cursor = snapshot.revision;
-			} else {
-				const missed = this.#store.auditLog({ runId, after: subscriber.cursor, limit: this.maxTail }).filter((e) => e.id <= watched.lastId);
-				if (missed.length > 0) {
-					for (const f of this.#frames(runId, missed, [reader]).get(reader)!) send(f.frame);
-					subscriber.cursor = missed.at(-1)!.id;
-				}
-			}
-		}
 		watched.subscribers.add(subscriber);
+		// Up to date (as far as the feed has read): live at once, the next poll brings the rest.
+		if (subscriber.cursor < watched.lastId) {
+			subscriber.backlog = null;
+			this.#catchUps.push({ runId, watched, subscriber });
+			// A lone subscriber is caught up at once; in a burst the others wait for the next turns.
+			if (!this.#turn) this.#drain();
+		}
 		this.#timer ??= setInterval(() => this.#pollAll(), this.pollMs).unref();
 		return () => {
 			watched.subscribers.delete(subscriber);
 			if (watched.subscribers.size === 0 && this.#runs.get(runId) === watched) {
 				this.#runs.delete(runId);
-				for (const key of this.#snapshots.keys()) if (key.startsWith(`${runId}\n`)) this.#snapshots.delete(key);
+				// Kept a while for the browsers that reconnect (a reload, a restarted proxy), then dropped.
+				setTimeout(() => {
+					if (this.#runs.has(runId)) return;
+					for (const key of this.#snapshots.keys()) if (key.startsWith(`${runId}\n`)) this.#snapshots.delete(key);
+				}, snapshotTtlMs).unref();
 			}
 			if (this.#runs.size === 0 && this.#timer) {
 				clearInterval(this.#timer);
 				this.#timer = undefined;
 			}
 		};
+	}
+
+	/** Resolves once every subscriber so far has been sent its whole catch-up. */
+	caughtUp(): Promise<void> {
+		if (this.#catchUps.length === 0) return Promise.resolve();
+		return new Promise((resolve) => this.#drained.push(resolve));
+	}
+
+	/**
+	 * Sends catch-ups, oldest first, until this turn's `turnBytes` are spent, then leaves the rest
+	 * to the next turn (setImmediate), after the event loop has read the sockets that are ready:
+	 * fifty browsers joining at once cost other requests one slice of work, not fifty.
+	 */
+	#drain(): void {
+		this.#turn = undefined;
+		let budget = turnBytes;
+		while (budget > 0 && this.#catchUps.length > 0) {
+			const job = this.#catchUps[0]!;
+			const { subscriber } = job;
+			// Gone before its turn (the client left, or the hub closed): nothing more to do for it.
+			if (!job.watched.subscribers.has(subscriber) || this.#runs.get(job.runId) !== job.watched) {
+				this.#catchUps.shift();
+				continue;
+			}
+			if (subscriber.backlog === null) subscriber.backlog = this.#catchUp(job);
+			const backlog = subscriber.backlog!;
+			// Whole frames only: the stream's byte budget may end it after any frame.
+			while (budget > 0 && backlog.length > 0) {
+				const next = backlog.shift()!;
+				budget -= next.byteLength;
+				subscriber.send(next);
+			}
+			if (backlog.length > 0) break;
+			subscriber.backlog = undefined;
+			this.#catchUps.shift();
+		}
+		// At least one turn passes before the next catch-up, even when nothing is left to send.
+		this.#turn = setImmediate(() => (this.#catchUps.length > 0 ? this.#drain() : this.#idle()));
+	}
+
+	#idle(): void {
+		this.#turn = undefined;
+		for (const resolve of this.#drained.splice(0)) resolve();
+	}
+
+	/**
+	 * The frames that bring `job`'s subscriber up to the run's last entry, and its cursor moved
+	 * there: the entries it missed when there are at most `maxTail` of them, else one snapshot.
+	 */
+	#catchUp({ runId, watched, subscriber }: CatchUp): Uint8Array[] {
+		// Bring the shared feed up to date first, so the catch-up ends where it stands.
+		this.#poll(runId);
+		if (subscriber.cursor >= watched.lastId) return [];
+		// Counted first (an index-only scan): a reader far behind costs no entry reads at all.
+		if (this.#store.auditCount(runId, subscriber.cursor, this.maxTail + 1) > this.maxTail) {
+			const snapshot = this.#snapshot(runId, subscriber.reader, watched.lastId);
+			subscriber.cursor = snapshot.revision;
+			return [snapshot.frame];
+		}
+		const missed = this.#store.auditLog({ runId, after: subscriber.cursor, limit: this.maxTail }).filter((e) => e.id <= watched.lastId);
+		if (missed.length === 0) return [];
+		subscriber.cursor = missed.at(-1)!.id;
+		return this.#frames(runId, missed, [subscriber.reader]).get(subscriber.reader)!.map((f) => f.frame);
 	}
 
 	/** Delivers a run's new changes now. */
@@ -177,14 +265,17 @@ export class EventHub {
 		return n;
 	}
 
-	/** The run's current view as one frame, computed once per revision and audience. */
-	#snapshot(runId: string, reader: Reader): { revision: number; frame: Uint8Array } {
+	/**
+	 * The run's view at `revision` (its last entry, as the feed has just read it) as one frame,
+	 * computed once per revision and audience, and again after `snapshotTtlMs`.
+	 */
+	#snapshot(runId: string, reader: Reader, revision: number): { revision: number; frame: Uint8Array } {
 		const key = `${runId}\n${reader}`;
-		const revision = this.#store.revision(runId);
+		const now = performance.now();
 		const cached = this.#snapshots.get(key);
-		if (cached && cached.revision === revision) return cached;
+		if (cached && cached.revision === revision && now - cached.at < snapshotTtlMs) return cached;
 		const view = this.#feed.view(runId, reader);
-		const snapshot = { revision: view.revision, frame: frame(view.revision, 'run.snapshot', this.#feed.engine.redactor.value(view)) };
+		const snapshot = { revision: view.revision, at: now, frame: frame(view.revision, 'run.snapshot', this.#feed.engine.redactor.value(view)) };
 		this.#snapshots.set(key, snapshot);
 		return snapshot;
 	}
@@ -219,10 +310,14 @@ export class EventHub {
 			watched.lastId = entries.at(-1)!.id;
 			const frames = this.#frames(runId, entries, [...watched.subscribers].map((s) => s.reader));
 			for (const subscriber of [...watched.subscribers]) {
+				// Not read yet: its catch-up will include these entries.
+				if (subscriber.backlog === null) continue;
 				for (const f of frames.get(subscriber.reader) ?? []) {
 					if (f.id <= subscriber.cursor) continue;
 					subscriber.cursor = f.id;
-					subscriber.send(f.frame);
+					// Still being caught up: the live frames wait behind the rest of the catch-up.
+					if (subscriber.backlog) subscriber.backlog.push(f.frame);
+					else subscriber.send(f.frame);
 				}
 			}
 			if (entries.length < 1000) return;
@@ -249,7 +344,10 @@ export class EventHub {
 	close(): void {
 		if (this.#timer) clearInterval(this.#timer);
 		this.#timer = undefined;
+		if (this.#turn) clearImmediate(this.#turn);
 		this.#runs.clear();
 		this.#snapshots.clear();
+		this.#catchUps = [];
+		this.#idle();
 	}
 }

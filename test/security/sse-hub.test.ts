@@ -35,7 +35,7 @@ describe('EventHub', () => {
 	});
 	afterEach(() => store.close());
 
-	it('catches 50 subscribers far behind up with one snapshot computed once, not 2,000 entries each', () => {
+	it('catches 50 subscribers far behind up with one snapshot computed once, not 2,000 entries each', async () => {
 		const { feed, calls } = countingFeed(store);
 		const hub = new EventHub(store, feed, { maxTail: 200, maxStreams: 100, maxPerClient: 100 });
 		const record = vi.spyOn(store, 'record');
@@ -44,6 +44,7 @@ describe('EventHub', () => {
 			received[i] = [];
 			return hub.subscribe(runId, 0, 'anonymous', (f) => received[i]!.push(decoder.decode(f)));
 		});
+		await hub.caughtUp();
 		expect(calls.view).toBe(1);
 		expect(calls.eventData).toBe(0);
 		expect(record).toHaveBeenCalledTimes(1);
