@@ -5,7 +5,8 @@
 // The corpus is the handbook's own pages copied until there are --pages of them (the first copy
 // at their real paths, so the config's runbook links resolve), each copy with its own line so no
 // two files are identical. Both tools are measured in-process (library calls on the files) and
-// end to end (their CLI as a subprocess, Node start-up included); the best of --runs counts.
+// end to end (their CLI as a subprocess, Node start-up included); the best of --runs counts, the
+// two tools taking turns.
 // Then both CLIs on a real corpus, the openshift runbooks, for wall time and peak memory.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,16 +46,24 @@ function generateCorpus(): { dir: string; files: string[]; bytes: number } {
 	return { dir, files, bytes };
 }
 
-/** Best wall time of `runs` runs after one warm-up, in ms, and the last run's result. */
-async function best<T>(fn: () => Promise<T> | T): Promise<{ ms: number; result: T }> {
-	let result = await fn();
-	let ms = Infinity;
+type Timed<T> = { ms: number; result: T };
+
+/**
+ * Best wall time of `runs` runs of each of `fns` after one warm-up each, in ms, and the last
+ * run's result. The runs take turns (a, b, a, b …), so a spell of load from elsewhere on the
+ * shared machine weighs on both sides of a ratio alike.
+ */
+async function best<T extends unknown[]>(...fns: { [K in keyof T]: () => Promise<T[K]> | T[K] }): Promise<{ [K in keyof T]: Timed<T[K]> }> {
+	const out = [] as Array<Timed<unknown>>;
+	for (const fn of fns) out.push({ ms: Infinity, result: await fn() });
 	for (let i = 0; i < runs; i++) {
-		const start = performance.now();
-		result = await fn();
-		ms = Math.min(ms, performance.now() - start);
+		for (const [k, fn] of fns.entries()) {
+			const start = performance.now();
+			const result = await fn();
+			out[k] = { ms: Math.min(out[k]!.ms, performance.now() - start), result };
+		}
 	}
-	return { ms, result };
+	return out as { [K in keyof T]: Timed<T[K]> };
 }
 
 const corpus = generateCorpus();
@@ -74,26 +83,33 @@ const lintCorpus = async (threads: number) => {
 	return [...results.flatMap((r) => r.findings), ...lintSite(config, site, new Set(results.flatMap((r) => r.bound)))];
 };
 const threads = defaultThreads(jobs.length);
-const ours = await best(() => lintCorpus(threads));
-const oursOneThread = threads > 1 ? await best(() => lintCorpus(1)) : ours;
 // In-process: markdownlint-cli2's own entry point, default rules, output discarded.
-const theirs = await best(async () => {
+const markdownlintCorpus = async () => {
 	let issues = 0;
 	await markdownlint({ directory: corpus.dir, argv: ['**/*.{md,mdx}'], logMessage: () => {}, logError: () => issues++ });
 	return issues;
-});
+};
+const [ours, theirs] = await best(() => lintCorpus(threads), markdownlintCorpus);
+const oursOneThread = threads > 1 ? (await best(() => lintCorpus(1)))[0] : ours;
 
 // End to end: each CLI as a subprocess, from Node start-up to exit.
-const cli = (command: string[], cwd: string) =>
-	best(() => {
-		// Output is discarded (markdownlint-cli2 prints every finding on stderr).
-		const r = spawnSync(process.execPath, command, { cwd, stdio: 'ignore', env: { ...process.env, NODE_OPTIONS: '' } });
-		// 1 and 3 mean "findings", which a corpus of copies has; anything else is a broken run.
-		if (r.error || (r.status !== 0 && r.status !== 1 && r.status !== 3)) throw new Error(`${command.join(' ')} failed: ${r.error?.message ?? `exit ${r.status}`}`);
-		return r.status;
-	});
-const oursCli = await cli([join(root, 'scripts/handbook.ts'), 'checklists', 'lint', '--docs', corpus.dir, '--scenarios', join(corpus.dir, 'none'), corpus.dir, '--format', 'json'], root);
-const theirsCli = await cli([join(root, 'node_modules/markdownlint-cli2/markdownlint-cli2-bin.mjs'), '**/*.{md,mdx}'], corpus.dir);
+// The CPU time each run used (GNU time), lowest of the runs: on a machine busy with other work
+// the wall time follows the load, the CPU time much less.
+const cliCpu = [Infinity, Infinity];
+const cli = (command: string[], cwd: string, k: number) => () => {
+	const out = join(corpus.dir, `cli-time-${k}.txt`);
+	// Output is discarded (markdownlint-cli2 prints every finding on stderr).
+	const r = spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', out, process.execPath, ...command], { cwd, stdio: 'ignore', env: { ...process.env, NODE_OPTIONS: '' } });
+	// 1 and 3 mean "findings", which a corpus of copies has; anything else is a broken run.
+	if (r.error || (r.status !== 0 && r.status !== 1 && r.status !== 3)) throw new Error(`${command.join(' ')} failed: ${r.error?.message ?? `exit ${r.status}`}`);
+	const [user, sys] = readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+	cliCpu[k] = Math.min(cliCpu[k]!, user! + sys!);
+	return r.status;
+};
+const [oursCli, theirsCli] = await best(
+	cli([join(root, 'scripts/handbook.ts'), 'checklists', 'lint', '--docs', corpus.dir, '--scenarios', join(corpus.dir, 'none'), corpus.dir, '--format', 'json'], root, 0),
+	cli([join(root, 'node_modules/markdownlint-cli2/markdownlint-cli2-bin.mjs'), '**/*.{md,mdx}'], corpus.dir, 1),
+);
 
 const rate = (ms: number) => (corpus.files.length / (ms / 1000)).toFixed(0).padStart(7);
 const row = (name: string, ms: number) => `${name.padEnd(42)} ${ms.toFixed(0).padStart(7)} ms ${rate(ms)} files/s`;
@@ -108,6 +124,9 @@ console.log('');
 console.log(row('handbook checklists lint, CLI', oursCli.ms));
 console.log(row('markdownlint-cli2, CLI', theirsCli.ms));
 console.log(`${'ratio (handbook / markdownlint-cli2)'.padEnd(42)} ${ratio(oursCli.ms, theirsCli.ms)} as fast`);
+// Ours spreads the parse over worker threads, so on an idle 2-core machine its wall time is about
+// half its CPU time; on a saturated one the two converge.
+console.log(`${'CPU time, s (handbook / markdownlint-cli2)'.padEnd(42)} ${cliCpu[0]!.toFixed(1)} / ${cliCpu[1]!.toFixed(1)} = ${(cliCpu[0]! / cliCpu[1]!).toFixed(2)}`);
 
 // A real corpus of plain Markdown: the openshift runbooks (../shared/corpus/), each CLI on the
 // whole directory, wall time and peak resident memory (GNU time's maximum RSS) side by side.
@@ -147,6 +166,7 @@ console.log('');
 for (const [name, a, b, goal] of [['in-process', ours.ms, theirs.ms, 1], ['CLI, start-up included', oursCli.ms, theirsCli.ms, 1.5]] as const) {
 	console.log(`${b / a >= goal ? 'ok  ' : 'MISS'}  extract + lint vs markdownlint-cli2 (${corpus.files.length} pages, ${name}): ${rate(a).trim()} vs ${rate(b).trim()} files/s = ${(b / a).toFixed(2)}× (goal ≥ ${goal})`);
 }
+console.log(`ok    for reference, CPU time of those CLI runs, handbook / markdownlint-cli2: ${cliCpu[0]!.toFixed(1)} / ${cliCpu[1]!.toFixed(1)} s = ${(cliCpu[0]! / cliCpu[1]!).toFixed(2)} (the wall-time ratio tends to it as the machine gets busier)`);
 if (real) {
 	const time = real.ours.ms / real.theirs.ms;
 	const memory = real.ours.kb / real.theirs.kb;

@@ -108,6 +108,11 @@ export async function checklistsLint(argv: string[], out: (s: string) => void, e
 	const siteWide = targets.some((t) => resolve(t) === docs);
 
 	const configLoad = values['no-config'] ? Promise.resolve(null) : loadLintConfig(values.config);
+	// The checks' outcome rules (CK011) come from the full config load, with every check kind: it
+	// costs more than the schema alone, so it too runs while the pages are parsed (on worker
+	// threads, when there are many), and its error, if any, is reported where it was before.
+	const checksLoad = values['no-config'] ? null : configChecks(values.config);
+	checksLoad?.catch(() => {});
 	// Linting the docs also reads every docs page: checks' runbook links and the scenarios resolve
 	// against them. Other pages are linted on their own (no per-page rule reads another page).
 	const docsFiles = siteWide && existsSync(docs) ? pageFiles(docs) : [];
@@ -121,7 +126,7 @@ export async function checklistsLint(argv: string[], out: (s: string) => void, e
 	const findings = linted.flatMap((r) => r.findings);
 	const site = new Map(results.filter((r) => r.path && r.anchors).map((r) => [r.path!, new Set(r.anchors)]));
 	if (config && siteWide) findings.push(...lintSite(config, site, new Set(linted.flatMap((r) => r.bound))));
-	if (config) findings.push(...lintNumbersInFiles(linted, await configChecks(values.config)));
+	if (config) findings.push(...lintNumbersInFiles(linted, await checksLoad!));
 
 	const scenarioDir = resolve(values.scenarios);
 	let scenarioFiles = 0;

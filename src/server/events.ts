@@ -82,6 +82,9 @@ export class EventHub {
 	#open = new Map<string, number>();
 	#openTotal = 0;
 	#snapshots = new Map<string, { revision: number; frame: Uint8Array }>();
+	/** Subscriptions in line (see #inTurn): the last one's settling, and how many wait. */
+	#turns: Promise<void> = Promise.resolve();
+	#waiting = 0;
 	readonly pollMs: number;
 	readonly maxTail: number;
 	readonly maxStreams: number;
@@ -129,7 +132,36 @@ export class EventHub {
 	 * unsubscribe function. The subscriber is caught up at once: the entries it missed when there
 	 * are at most `maxTail` of them, else a `run.snapshot` event carrying the run's current view.
 	 */
-	async subscribe(runId: string, after: number, reader: Reader, send: Send, end?: Send): Promise<() => void> {
+	subscribe(runId: string, after: number, reader: Reader, send: Send, end?: Send): Promise<() => void> {
+		return this.#inTurn(() => this.#subscribe(runId, after, reader, send, end));
+	}
+
+	/**
+	 * Runs subscriptions one after another, each in an event-loop turn of its own when others
+	 * wait (setImmediate, after the sockets that are ready have been read): fifty browsers joining
+	 * at once cost other requests one catch-up per turn, not fifty in one, and the snapshot they
+	 * share is computed by the first and read from the cache by the rest. A lone subscriber is
+	 * served at once.
+	 */
+	#inTurn<T>(work: () => Promise<T>): Promise<T> {
+		const alone = this.#waiting === 0;
+		this.#waiting++;
+		const result = this.#turns.then(async () => {
+			try {
+				if (!alone) await new Promise<void>((resolve) => setImmediate(resolve));
+				return await work();
+			} finally {
+				this.#waiting--;
+			}
+		});
+		this.#turns = result.then(
+			() => undefined,
+			() => undefined,
+		);
+		return result;
+	}
+
+	async #subscribe(runId: string, after: number, reader: Reader, send: Send, end?: Send): Promise<() => void> {
 		let watched = this.#runs.get(runId);
 		if (!watched) {
 			const lastId = await this.#store.revision(runId);
