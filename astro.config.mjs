@@ -143,6 +143,10 @@ export default defineConfig({
 					label: 'Launch operations',
 					items: [{ slug: 'launch/operations' }],
 				},
+				{
+					label: 'Operating the handbook',
+					items: [{ slug: 'operations/running-the-handbook' }],
+				},
 			],
 		}),
 		mdx(),
