@@ -7,38 +7,29 @@
 //    server on SQLite, each with 100 SSE clients connected while 100 requests/s run for
 //    INSTANCES_SECONDS (default 60): errors (goal 0), p99 latency, and whether every client got
 //    every tick's event (each tick is one audit entry, so one event per client).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer, connect, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../src/store/store.ts';
 import { fetchFrom } from '../test/support/api-client.ts';
 import { startPostgres } from '../test/support/postgres.ts';
+import { writeTestConfig } from '../test/support/handbook.ts';
 import { freePort, startServer, type RunningServer } from '../test/support/server.ts';
 import { startHttpServer } from '../test/support/targets/https-server.ts';
+import { percentile } from './percentile.ts';
 
 const seconds = Number(process.env.INSTANCES_SECONDS ?? 60);
 const rate = 100;
 const sseClients = 100;
 const token = 'instances-bench-7731';
 
-const p = (xs: number[], q: number) => {
-	const sorted = [...xs].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-};
+const p = percentile;
 
 const pg = await startPostgres();
 const target = await startHttpServer((_, res) => void res.end('OK'));
 const dir = mkdtempSync(join(tmpdir(), 'handbook-instances-bench-'));
-const config = join(dir, 'handbook.config.ts');
-writeFileSync(
-	config,
-	`export default ${JSON.stringify({
-		defaultEnvironment: 'local',
-		environments: { local: { title: 'Local', regions: [{ name: 'loopback', title: 'Loopback', host: '127.0.0.1', wildcard: '*.example.test', kubeContext: 'none', proxy: 'primary' }] } },
-		checks: [{ id: 'healthz', title: 'healthz', kind: 'http', access: 'public', cacheSeconds: 30, runbook: '/incidents/', params: { url: `${target.url}/healthz` }, outcomes: [{ status: 'pass', message: 'ok' }] }],
-	})};\n`,
-);
+const config = writeTestConfig({ checks: [{ id: 'healthz', title: 'healthz', kind: 'http', access: 'public', cacheSeconds: 30, runbook: '/incidents/', params: { url: `${target.url}/healthz` }, outcomes: [{ status: 'pass', message: 'ok' }] }] });
 
 // --- 1. NOTIFY against polling, between two stores on one Postgres ---------------------------
 {

@@ -5,12 +5,14 @@
 // p99 latency of cached check runs next to the p99 of run reads, and the server's resident
 // memory: after a 20 s warm-up at the same load (V8 grows its heap to a working size first) and
 // after the measured 60 s, whose ratio shows growth beyond noise.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchFrom } from '../test/support/api-client.ts';
+import { writeTestConfig } from '../test/support/handbook.ts';
 import { startServer } from '../test/support/server.ts';
 import { startHttpServer } from '../test/support/targets/https-server.ts';
+import { percentile } from './percentile.ts';
 
 const seconds = Number(process.env.LOAD_SECONDS ?? 60);
 const rate = 100;
@@ -21,22 +23,11 @@ function rssMiB(pid: number): number {
 	return kb / 1024;
 }
 
-const p = (xs: number[], q: number) => {
-	const sorted = [...xs].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-};
+const p = percentile;
 
 const target = await startHttpServer((_, res) => void res.end('OK'));
 const dir = mkdtempSync(join(tmpdir(), 'handbook-load-'));
-const config = join(dir, 'handbook.config.ts');
-writeFileSync(
-	config,
-	`export default ${JSON.stringify({
-		defaultEnvironment: 'local',
-		environments: { local: { title: 'Local', regions: [{ name: 'loopback', title: 'Loopback', host: '127.0.0.1', wildcard: '*.example.test', kubeContext: 'none', proxy: 'primary' }] } },
-		checks: [{ id: 'healthz', title: 'healthz', kind: 'http', access: 'public', cacheSeconds: 30, runbook: '/incidents/', params: { url: `${target.url}/healthz` }, outcomes: [{ status: 'pass', message: 'ok' }] }],
-	})};\n`,
-);
+const config = writeTestConfig({ checks: [{ id: 'healthz', title: 'healthz', kind: 'http', access: 'public', cacheSeconds: 30, runbook: '/incidents/', params: { url: `${target.url}/healthz` }, outcomes: [{ status: 'pass', message: 'ok' }] }] });
 // The server runs with its heap capped (LOAD_NODE_OPTIONS, default --max-old-space-size=64): V8
 // otherwise grows its heap lazily under load, which shows as growth without being retained; with
 // a cap, growth that remains is memory really held, and a leak would fail or thrash instead.

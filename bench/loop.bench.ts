@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../test/support/server.ts';
+import { percentile } from './percentile.ts';
 
 const seconds = Number(process.env.LOOP_SECONDS ?? 60);
 const participants = 100;
@@ -14,10 +15,7 @@ const boards = 50;
 const month = '2026-12';
 const token = 'loop-bench-token-31f0';
 
-const p = (xs: number[], q: number) => {
-	const sorted = [...xs].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-};
+const p = percentile;
 
 const server = await startServer({ HANDBOOK_DATA_DIR: mkdtempSync(join(tmpdir(), 'handbook-loop-bench-')), HANDBOOK_FACILITATOR_TOKEN: token });
 const json = { origin: server.url, 'content-type': 'application/json' };

@@ -7,14 +7,16 @@
 // wave (goal ≤ 1.2). For reference, the same ratio while the same 50 clients each read the run
 // once at once: what any burst of 50 requests costs on this machine.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fetchFrom } from '../test/support/api-client.ts';
 import { seedRun } from '../test/support/seed-run.ts';
+import { writeTestConfig } from '../test/support/handbook.ts';
 import { startServer } from '../test/support/server.ts';
 import { openEventStream, type EventStream } from '../test/support/sse.ts';
+import { percentile } from './percentile.ts';
 
 const entries = 10_000;
 const clients = 50;
@@ -24,21 +26,10 @@ function rssMiB(pid: number): number {
 	return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 }
 
-const p = (xs: number[], q: number) => {
-	const sorted = [...xs].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-};
+const p = percentile;
 
 const dir = mkdtempSync(join(tmpdir(), 'handbook-sse-bench-'));
-const config = join(dir, 'handbook.config.ts');
-writeFileSync(
-	config,
-	`export default ${JSON.stringify({
-		defaultEnvironment: 'local',
-		environments: { local: { title: 'Local', regions: [{ name: 'loopback', title: 'Loopback', host: '127.0.0.1', wildcard: '*.example.test', kubeContext: 'none', proxy: 'primary' }] } },
-		checks: [{ id: 'healthz', title: 'healthz', kind: 'http', access: 'public', runbook: '/incidents/', params: { url: 'http://127.0.0.1:9/healthz' }, outcomes: [{ status: 'pass', message: 'ok' }] }],
-	})};\n`,
-);
+const config = writeTestConfig({ checks: [{ id: 'healthz', title: 'healthz', kind: 'http', access: 'public', runbook: '/incidents/', params: { url: 'http://127.0.0.1:9/healthz' }, outcomes: [{ status: 'pass', message: 'ok' }] }] });
 const runId = await seedRun(dir, entries);
 const server = await startServer({ HANDBOOK_CONFIG: config, HANDBOOK_DATA_DIR: dir, HANDBOOK_FACILITATOR_TOKEN: 'sse-bench-token-3307' });
 
