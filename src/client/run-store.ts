@@ -11,6 +11,7 @@ import { announcement } from './run-announce.ts';
 import { applyEvent, upsertTick } from './run-apply.ts';
 import { runApi, type Catalogue, type CatalogueCheck, type RunDefaults, type Session } from './run-api.ts';
 import { RunStream, type Connection } from './run-stream.ts';
+import { dutyHint, mayDo, type Duty } from './run-roles.ts';
 import { showRunInAddress } from './page-address.ts';
 import { startPageTimers } from './page-timers.ts';
 import { serialReads } from './serial-reads.ts';
@@ -57,38 +58,24 @@ export class RunStore extends EventTarget {
 		return Boolean(this.view?.run.signedOffAt);
 	}
 
-	/** Whether the reader's roles cover working this page's runs: start, tick, record, run checks (the server's `run.work` / `runbook.work`). */
-	get mayWork(): boolean {
-		const roles = this.session.roles ?? [];
-		return roles.includes('facilitator') || (this.runbook && roles.includes('on-call'));
+	/** Whether the reader's roles cover a duty on this page: working its runs, or deciding (run-roles.ts). */
+	may(duty: Duty): boolean {
+		return mayDo(this.session, duty, this);
 	}
 
-	/** Whether the reader's roles cover the go / no-go decision and the sign-off (approvers). */
-	get mayDecide(): boolean {
-		return (this.session.roles ?? []).includes('approver');
+	/** Why the reader cannot do a duty (run-roles.ts), or ''. */
+	roleHint(duty: Duty): string {
+		return dutyHint(this.session, duty, this);
 	}
 
-	/** Whether this reader may change the run now (tick, record, run all). */
+	/** Whether this reader may change the run now (tick, record, run all): it is open and theirs to work. */
 	get canEdit(): boolean {
-		return this.mayWork && this.view !== null && !this.frozen;
+		return this.may('work') && this.view !== null && !this.frozen;
 	}
 
 	/** Whether this reader may decide and sign off the run now. */
 	get canDecide(): boolean {
-		return this.mayDecide && this.view !== null && !this.frozen;
-	}
-
-	/**
-	 * Why the reader cannot do what `role` does, in words for a disabled control's title and the
-	 * run bar: not signed in, or signed in without that role. '' when they can.
-	 */
-	roleHint(role: 'work' | 'decide'): string {
-		const may = role === 'work' ? this.mayWork : this.mayDecide;
-		if (may) return '';
-		const needs = role === 'work' ? (this.runbook ? 'a facilitator or on-call' : 'a facilitator') : 'an approver';
-		if (!this.session.facilitator) return `Sign in as ${needs} to ${role === 'work' ? 'change the run' : 'decide and sign off'}`;
-		const held = this.session.roles?.length ? this.session.roles.join(' and ') : 'no role';
-		return `${role === 'work' ? 'Changing the run needs' : 'The go / no-go and the sign-off need'} ${needs}; you are signed in as ${held}`;
+		return this.may('decide') && this.view !== null && !this.frozen;
 	}
 
 	check(id: string): CatalogueCheck | undefined {
@@ -98,7 +85,7 @@ export class RunStore extends EventTarget {
 	/** Whether this reader may run a check in the current run. */
 	canRun(checkId: string): boolean {
 		const check = this.check(checkId);
-		return this.view !== null && !this.frozen && check?.canRun === true && (check.access === 'public' || this.mayWork);
+		return this.view !== null && !this.frozen && check?.canRun === true && (check.access === 'public' || this.may('work'));
 	}
 
 	/** The latest results of a check in the current run, one per region. */
