@@ -43,6 +43,6 @@ export async function runWork(app: App, runId: string): Promise<Action> {
 
 /** How many approvers a run's checklist asks for before it is signed off: `checklist.approvers` in its frontmatter, default 1. */
 export function approversNeeded(app: App, checklistId: string): number {
-	const n = (app.service.checklist(checklistId).frontmatter.checklist as { approvers?: unknown } | undefined)?.approvers;
-	return typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : 1;
+	// Parsed with the content schema (src/checklists/frontmatter.ts): a whole number 1–5 when given.
+	return app.service.checklist(checklistId).meta.checklist?.approvers ?? 1;
 }

@@ -6,14 +6,13 @@ import { upcomingWorkshops } from '../records/cadence.ts';
  * The environment a checklist page runs in by default (`checklist.environment` in its
  * frontmatter, e.g. the launch pipeline's), else undefined: the config's default environment.
  */
-export function checklistEnvironment(checklist: Pick<ChecklistPage, 'frontmatter'>): string | undefined {
-	const env = (checklist.frontmatter.checklist as { environment?: unknown } | undefined)?.environment;
-	return typeof env === 'string' ? env : undefined;
+export function checklistEnvironment(checklist: Pick<ChecklistPage, 'meta'>): string | undefined {
+	return checklist.meta.checklist?.environment;
 }
 
 /** Whether a checklist page is a gate (`checklist.gate: true`): only a gate has a go / no-go. */
-export function checklistGate(checklist: Pick<ChecklistPage, 'frontmatter'>): boolean {
-	return (checklist.frontmatter.checklist as { gate?: unknown } | undefined)?.gate === true;
+export function checklistGate(checklist: Pick<ChecklistPage, 'meta'>): boolean {
+	return checklist.meta.checklist?.gate === true;
 }
 
 /**

@@ -15,10 +15,6 @@ import type { RunEventData } from './run-event.ts';
 import { visibleField, visibleResult, visibleRun, type Reader } from './visibility.ts';
 import { RequestError } from './request-error.ts';
 
-// Kept for importers not yet moved to request-error.ts and run-defaults.ts.
-export { RequestError } from './request-error.ts';
-export { checklistEnvironment, checklistGate, nextWorkshop } from './run-defaults.ts';
-
 /** A run as the API and the pages see it: the record plus its checklist and computed progress. */
 export interface RunView extends RunRecord {
 	checklist: { id: string; title: string | null; path: string; revision: string; changedSinceRun: boolean; gate: boolean };

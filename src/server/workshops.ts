@@ -18,7 +18,7 @@ import {
 export { WorkshopFeed, type WorkshopFeedEvent } from './workshop-feed.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { WorkshopFeed } from './workshop-feed.ts';
-import { RequestError } from './runs.ts';
+import { RequestError } from './request-error.ts';
 
 /**
  * The workshop loop behind the endpoints: the room code participants write with, help
@@ -223,7 +223,7 @@ export class WorkshopService {
 	/** Takes one participant write from the client's budgets, or throws 429 with Retry-After. */
 	async limit(clientKey: string, address: string): Promise<void> {
 		const wait = Math.max(await this.#perAddress.take(`addr:${address}`), await this.#perClient.take(`client:${clientKey}`));
-		if (wait) throw Object.assign(new RequestError(429, `you are sending too fast; wait ${wait} s and try again`), { retryAfter: wait });
+		if (wait) throw new RequestError(429, `you are sending too fast; wait ${wait} s and try again`, { retryAfter: wait });
 	}
 
 	// --- help ---

@@ -6,7 +6,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/server/app.ts';
-import { nextWorkshop } from '../../src/server/runs.ts';
+import { nextWorkshop } from '../../src/server/run-defaults.ts';
 import { RequestError } from '../../src/server/request-error.ts';
 
 // The run-level rules of a checklist run, in process against a target on loopback that answers

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { approversNeeded, authorize } from '../../../../server/authorize.ts';
 import { endpoint, json, readJson } from '../../../../server/http.ts';
 import { RequestError } from '../../../../server/request-error.ts';
-import { checklistGate } from '../../../../server/runs.ts';
+import { checklistGate } from '../../../../server/run-defaults.ts';
 import { FrozenRunError } from '../../../../store/store.ts';
 
 export const prerender = false;
