@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox.ts';
 import { apiClient } from '../support/api-client.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
+import { canMountTmpfs } from '../support/tmpfs.ts';
 import { startHttpServer, type TestServer } from '../support/targets/https-server.ts';
 import { startTarpit, type Tarpit } from '../support/targets/tarpit.ts';
 
@@ -112,16 +113,7 @@ describe('faults of the target and the disk', () => {
 		}
 	});
 
-	const canMount = (() => {
-		try {
-			const probe = mkdtempSync(join(tmpdir(), 'handbook-mount-probe-'));
-			execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
-			execFileSync('umount', [probe], { stdio: 'ignore' });
-			return true;
-		} catch {
-			return false;
-		}
-	})();
+	const canMount = canMountTmpfs;
 
 	it.skipIf(!canMount)('answers a full disk with a clear error, keeps serving reads, loses nothing stored', async () => {
 		const mnt = mkdtempSync(join(tmpdir(), 'handbook-full-'));

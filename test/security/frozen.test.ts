@@ -7,7 +7,8 @@ import { ChecksInFlightError, openStore } from '../../src/store/store.ts';
 import { apiClient } from '../support/api-client.ts';
 import { facilitatorToken, startHandbook } from '../support/handbook.ts';
 import type { RunningServer } from '../support/server.ts';
-import { startHttpServer, type TestServer } from '../support/targets/https-server.ts';
+import { startHeldUpstream, slowSmokeCheck } from '../support/held-upstream.ts';
+import type { TestServer } from '../support/targets/https-server.ts';
 
 /** The run's audit actions in order, read from the SQLite file as an auditor would. */
 function auditActions(dir: string, runId: string): string[] {
@@ -23,23 +24,16 @@ describe('a signed-off run is frozen', () => {
 	let target: TestServer;
 	let server: RunningServer;
 	let dir: string;
-	let release: () => void = () => {};
-	let held = 0;
+	let upstream: Awaited<ReturnType<typeof startHeldUpstream>>;
 	beforeAll(async () => {
-		// A slow upstream: /slow answers only when the test releases it (as smoke-workspace takes minutes).
-		target = await startHttpServer(async (req, res) => {
-			if (req.url === '/slow') {
-				held++;
-				await new Promise<void>((r) => (release = r));
-			}
-			res.end('OK');
-		});
-		const handbook = await startHandbook({ checks: [{ id: 'smoke-workspace', title: 'slow', kind: 'http', timeoutMs: 60_000, cacheSeconds: 0, runbook: '/incidents/', params: { url: `${target.url}/slow` }, outcomes: [{ status: 'pass', message: 'ok' }] }] });
+		upstream = await startHeldUpstream();
+		target = upstream.target;
+		const handbook = await startHandbook({ checks: [slowSmokeCheck(target)] });
 		server = handbook.server;
 		dir = handbook.dataDir;
 	});
 	afterAll(async () => {
-		release();
+		upstream?.release();
 		await server?.stop();
 		await target?.stop();
 	});
@@ -50,24 +44,24 @@ describe('a signed-off run is frozen', () => {
 		const runId = (await api.call('/api/runs', { json: { checklist: 'pre-workshop' } })).body.run.id;
 		expect((await api.call(`/api/runs/${runId}/decision`, { json: { decision: 'go', note: 'go for the freeze test: the blockers are not what it is about' } })).status).toBe(200);
 		const check = api.call(`/api/runs/${runId}/checks/smoke-workspace`, { method: 'POST' });
-		for (let i = 0; i < 200 && held === 0; i++) await new Promise((r) => setTimeout(r, 25));
-		expect(held, 'the check reached the slow upstream').toBe(1);
+		for (let i = 0; i < 200 && upstream.held() === 0; i++) await new Promise((r) => setTimeout(r, 25));
+		expect(upstream.held(), 'the check reached the slow upstream').toBe(1);
 
 		const refused = await api.call(`/api/runs/${runId}/sign-off`, { json: {} });
 		expect(refused.status).toBe(409);
 		expect(refused.body.error).toMatch(/cannot be signed off while checks are running: smoke-workspace.*Sign off once they have finished/);
 		expect((await api.call(`/api/runs/${runId}`)).body.run.signedOffAt).toBeNull();
 
-		release();
+		upstream.release();
 		expect((await check).body.results).toEqual([expect.objectContaining({ status: 'pass' })]);
 		const signed = await api.call(`/api/runs/${runId}/sign-off`, { json: {} });
 		expect(signed.status, JSON.stringify(signed.body)).toBe(200);
 		expect(signed.body.run.signedOffBy).toBe('Alice');
 
 		// Frozen: a new check run is refused before it reaches the upstream.
-		const before = held;
+		const before = upstream.held();
 		expect((await api.call(`/api/runs/${runId}/checks/smoke-workspace`, { method: 'POST' })).status).toBe(409);
-		expect(held).toBe(before);
+		expect(upstream.held()).toBe(before);
 		const actions = auditActions(dir, runId);
 		expect(actions.at(-1)).toBe('run.sign-off');
 		expect(actions.filter((a) => a === 'check.result')).toHaveLength(1);

@@ -6,35 +6,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChecklistRegistry } from '../../src/checklists/registry.ts';
 import { apiClient } from '../support/api-client.ts';
 import { facilitatorToken, startHandbook } from '../support/handbook.ts';
-import { startHttpServer, type TestServer } from '../support/targets/https-server.ts';
+import { canMountTmpfs } from '../support/tmpfs.ts';
+import { startHeldUpstream } from '../support/held-upstream.ts';
+import type { TestServer } from '../support/targets/https-server.ts';
 
 // A real 1 MiB tmpfs as the data directory, as in test/faults: needs `mount`, i.e. root.
-const canMount = (() => {
-	try {
-		const probe = mkdtempSync(join(tmpdir(), 'handbook-mount-probe-'));
-		execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
-		execFileSync('umount', [probe], { stdio: 'ignore' });
-		return true;
-	} catch {
-		return false;
-	}
-})();
+const canMount = canMountTmpfs;
 
 describe.skipIf(!canMount)('a disk that fills during a probe', () => {
 	let target: TestServer;
-	let release: () => void = () => {};
-	let held = 0;
+	let upstream: Awaited<ReturnType<typeof startHeldUpstream>>;
 	beforeAll(async () => {
-		target = await startHttpServer(async (req, res) => {
-			if (req.url === '/slow') {
-				held++;
-				await new Promise<void>((r) => (release = r));
-			}
-			res.end('OK');
-		});
+		upstream = await startHeldUpstream();
+		target = upstream.target;
 	});
 	afterAll(async () => {
-		release();
+		upstream?.release();
 		await target?.stop();
 	});
 
@@ -47,8 +34,8 @@ describe.skipIf(!canMount)('a disk that fills during a probe', () => {
 			await api.signIn(facilitatorToken);
 			const runId = (await api.call('/api/runs', { json: { checklist: 'pre-workshop' } })).body.run.id;
 			const check = api.call(`/api/runs/${runId}/checks/grafana-ready`, { method: 'POST' });
-			for (let i = 0; i < 200 && held === 0; i++) await new Promise((r) => setTimeout(r, 25));
-			expect(held, 'the probe is under way').toBe(1);
+			for (let i = 0; i < 200 && upstream.held() === 0; i++) await new Promise((r) => setTimeout(r, 25));
+			expect(upstream.held(), 'the probe is under way').toBe(1);
 
 			// The disk fills while the probe runs: ballast beside the database, then writes until one is refused.
 			try {
@@ -61,7 +48,7 @@ describe.skipIf(!canMount)('a disk that fills during a probe', () => {
 			for (let i = 0; i < 200 && refused === 0; i++) if ((await api.call(`/api/runs/${runId}/items/${item.id}`, { json: { checked: i % 2 === 0 } })).status === 507) refused++;
 			expect(refused, 'the disk is full').toBe(1);
 
-			release();
+			upstream.release();
 			const answer = await check;
 			expect(answer.status).toBe(507);
 			expect((await api.call(`/api/runs/${runId}`)).body.results).toEqual([expect.objectContaining({ checkId: 'grafana-ready', state: 'running' })]);

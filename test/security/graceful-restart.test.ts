@@ -5,7 +5,8 @@ import { apiClient } from '../support/api-client.ts';
 import { facilitatorToken, startHandbook, writeTestConfig } from '../support/handbook.ts';
 import type { RunningServer } from '../support/server.ts';
 import { openEventStream } from '../support/sse.ts';
-import { startHttpServer, type TestServer } from '../support/targets/https-server.ts';
+import { startHeldUpstream, slowSmokeCheck } from '../support/held-upstream.ts';
+import type { TestServer } from '../support/targets/https-server.ts';
 
 /** One result row as stored, read from the SQLite file after the process is gone. */
 function storedResult(dir: string, runId: string): { state: string; status: string | null; message: string | null } {
@@ -21,21 +22,15 @@ const exited = (server: RunningServer) => new Promise<number | null>((r) => (ser
 
 describe('a graceful restart (SIGTERM)', () => {
 	let target: TestServer;
-	let release: () => void = () => {};
-	let held = 0;
+	let upstream: Awaited<ReturnType<typeof startHeldUpstream>>;
 	let config: string;
 	beforeAll(async () => {
-		target = await startHttpServer(async (req, res) => {
-			if (req.url === '/slow') {
-				held++;
-				await new Promise<void>((r) => (release = r));
-			}
-			res.end('OK');
-		});
-		config = writeTestConfig({ checks: [{ id: 'smoke-workspace', title: 'slow', kind: 'http', timeoutMs: 60_000, cacheSeconds: 0, runbook: '/incidents/', params: { url: `${target.url}/slow` }, outcomes: [{ status: 'pass', message: 'ok' }] }] });
+		upstream = await startHeldUpstream();
+		target = upstream.target;
+		config = writeTestConfig({ checks: [slowSmokeCheck(target)] });
 	});
 	afterAll(async () => {
-		release();
+		upstream?.release();
 		await target?.stop();
 	});
 
@@ -47,10 +42,10 @@ describe('a graceful restart (SIGTERM)', () => {
 		expect((await api.call('/api/health?ready')).body).toEqual({ status: 'ready' });
 		const stream = await openEventStream(`${server.url}/api/runs/${runId}/events`);
 		await stream.until((e) => e.event === 'run.start');
-		const before = held;
+		const before = upstream.held();
 		const check = api.call(`/api/runs/${runId}/checks/smoke-workspace`, { method: 'POST' });
-		for (let i = 0; i < 200 && held === before; i++) await new Promise((r) => setTimeout(r, 25));
-		expect(held, 'the check reached the slow upstream').toBe(before + 1);
+		for (let i = 0; i < 200 && upstream.held() === before; i++) await new Promise((r) => setTimeout(r, 25));
+		expect(upstream.held(), 'the check reached the slow upstream').toBe(before + 1);
 		return { dir, server, api, runId, stream, check };
 	}
 
@@ -69,7 +64,7 @@ describe('a graceful restart (SIGTERM)', () => {
 		expect(refused.headers.get('retry-after')).toBe('5');
 		expect((await api.call(`/api/runs/${runId}/events`)).status).toBe(503);
 
-		release();
+		upstream.release();
 		expect((await check).body.results).toEqual([expect.objectContaining({ status: 'pass' })]);
 		expect(await exit).toBe(0);
 		expect(server.output()).toMatch(/drained: 1 live stream\(s\) told to reconnect, 0 check\(s\) marked interrupted/);
@@ -86,6 +81,6 @@ describe('a graceful restart (SIGTERM)', () => {
 		expect((await answer)?.message).toMatch(/fetch failed/);
 		stream.close();
 		expect(storedResult(dir, runId)).toEqual({ state: 'interrupted', status: 'error', message: 'interrupted: the handbook was shut down before this check finished; run it again' });
-		release();
+		upstream.release();
 	});
 });
