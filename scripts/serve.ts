@@ -8,7 +8,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, unsetReport } from '../src/checks/load-config.ts';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createApp } from '../src/server/app.ts';
+import { acceptFirst } from '../src/server/accept-first.ts';
 import { attachEcho } from '../src/server/echo.ts';
 import { mergePolicies, secureEveryResponse } from '../src/server/headers.ts';
 import { drain, draining } from '../src/server/lifecycle.ts';
@@ -71,15 +73,27 @@ attachEcho(http);
 
 // While draining, only the health endpoint answers (readiness says 503); any other request is
 // refused with 503 and Retry-After, its connection closed, so a load balancer sends it elsewhere.
+// Live streams are opened after every waiting connection has been taken in, one per turn
+// (src/server/accept-first.ts): a burst of them cannot hold up anyone else's request.
 const handlers = http.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
 http.removeAllListeners('request');
+const afterOthers = acceptFirst(http);
+const liveStream = /^\/api\/runs\/[^/?]+\/events(?:\?|$)/;
 http.on('request', (req: IncomingMessage, res: ServerResponse) => {
 	if (draining() && !(req.url ?? '').startsWith('/api/health')) {
 		res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'retry-after': '5', connection: 'close' });
 		res.end(JSON.stringify({ error: 'the handbook is restarting; try again in a few seconds' }));
 		return;
 	}
-	for (const handler of handlers) handler.call(http, req, res);
+	const handle = () => {
+		for (const handler of handlers) handler.call(http, req, res);
+	};
+	if (req.method === 'GET' && liveStream.test(req.url ?? ''))
+		afterOthers(() => {
+			// A client that left while its stream waited costs nothing more.
+			if (!req.socket.destroyed) handle();
+		});
+	else handle();
 });
 // Security headers on every response (the drain's refusals, the static handler's pages and assets
 // included). The pages' policy is the build's, plus the one thing only known now: the origin of
@@ -87,6 +101,18 @@ http.on('request', (req: IncomingMessage, res: ServerResponse) => {
 // the one the site was built with).
 const policies = pagePolicies();
 secureEveryResponse(http, mergePolicies([...policies, selfCheckConnect]), new Set(policies));
+
+// The built app is created by its first request: ask for it now, so the config, the store and the
+// parsed checklist pages are ready before the first visitor (readiness answers once they are).
+const warmUp = () => {
+	const { address, port } = http.address() as AddressInfo;
+	const host = address === '0.0.0.0' || address === '::' ? 'localhost' : address.includes(':') ? `[${address}]` : address;
+	fetch(`http://${host}:${port}/api/health?ready`)
+		.then((res) => res.body?.cancel())
+		.catch((err: Error) => console.error(`handbook: could not warm up on ${host}:${port}: ${err.message}`));
+};
+if (http.listening) warmUp();
+else http.once('listening', warmUp);
 
 // Graceful stop (SIGTERM from a supervisor, or Ctrl-C): stop taking work, tell live streams to
 // reconnect, give running checks HANDBOOK_DRAIN_SECONDS to finish (the rest are marked

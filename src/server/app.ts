@@ -67,11 +67,26 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
 
 let shared: Promise<App> | undefined;
 
-/** The process-wide app, created on first use. */
+/**
+ * The process-wide app, created on first use (`npm start` asks its own /api/health as soon as it
+ * listens, so that is before the first visitor). Every checklist page is parsed then, once
+ * (about half a second for the handbook's pages), rather than by whichever request first needs
+ * a checklist while others wait behind it.
+ */
 export function getApp(): Promise<App> {
-	shared ??= createApp().then(drainOnShutdown).catch((err) => {
-		shared = undefined;
-		throw err;
-	});
+	shared ??= createApp()
+		.then((app) => {
+			try {
+				app.service.checklists.all();
+			} catch (err) {
+				// A page edited into bad frontmatter: its checklist's requests say so; the rest serve on.
+				app.log(`handbook: ${(err as Error).message}`);
+			}
+			return drainOnShutdown(app);
+		})
+		.catch((err) => {
+			shared = undefined;
+			throw err;
+		});
 	return shared;
 }
