@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { startSandbox, type Faults } from '../test/sandbox/sandbox.ts';
+import { startArgs } from './start-args.ts';
 
 const faultsByName: Record<string, Faults> = {
 	'key-expiring': { keyDaysLeft: 5 },
@@ -29,7 +30,7 @@ for (const name of values.fault!) {
 console.log('Starting the sandbox (Prometheus takes a few seconds)…');
 const sandbox = await startSandbox({ faults });
 const env = { ...process.env, ...sandbox.env, HANDBOOK_DATA_DIR: process.env.HANDBOOK_DATA_DIR ?? 'data/sandbox', PORT: values.port!, HOST: process.env.HOST ?? 'localhost' };
-const server = spawn(process.execPath, ['scripts/serve.ts'], { env, stdio: 'inherit' });
+const server = spawn(process.execPath, startArgs(), { env, stdio: 'inherit' });
 const vars = Object.entries(sandbox.env).map(([k, v]) => `${k}=${v}`).join(' ');
 console.log(`
 Sandbox ready${values.fault!.length ? ` with faults: ${values.fault!.join(', ')}` : ''}. The handbook serves it at http://${env.HOST}:${env.PORT}/ (environment "local").

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { startArgs } from '../../scripts/start-args.ts';
 import { root } from './site.ts';
 
 /** A free loopback port, picked by the OS. */
@@ -24,13 +24,14 @@ export interface RunningServer {
 }
 
 /**
- * Starts the built handbook as `npm start` does (`node scripts/serve.ts`: config check, the
- * adapter's server, the WebSocket echo) on loopback, and waits until it answers.
+ * Starts the built handbook as `npm start` does (scripts/serve.ts with the start script's Node
+ * options: config check, the adapter's server, the WebSocket echo) on loopback, and waits until
+ * it answers.
  */
 export async function startServer(env: Record<string, string> = {}, port?: number): Promise<RunningServer> {
 	port ??= await freePort();
 	const url = `http://127.0.0.1:${port}`;
-	const child = spawn(process.execPath, [join(root, 'scripts/serve.ts')], {
+	const child = spawn(process.execPath, startArgs(), {
 		cwd: root,
 		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
 		stdio: ['ignore', 'pipe', 'pipe'],
