@@ -7,6 +7,8 @@ export interface AcceptFirstOptions {
 
 /**
  * A queue for costly request handlers (opening a live stream) that lets everyone else in first.
+ * `npm start` makes one for its server (`shareAcceptFirst`); the live-stream endpoint waits for
+ * its turn in it (`yourTurn`).
  *
  * Node accepts one new connection per event-loop turn, and a connection waits in the kernel's
  * queue behind every connection that came before it. When fifty browsers open their live
@@ -49,4 +51,25 @@ export function acceptFirst(server: Server, options: AcceptFirstOptions = {}): (
 		queue.push(work);
 		if (queue.length === 1) setImmediate(turn);
 	};
+}
+
+const key = Symbol.for('workshop-handbook.accept-first');
+
+/**
+ * Makes `server`'s queue the process's, for `yourTurn`: shared through `globalThis` because
+ * `npm start` loads the server twice over (scripts/serve.ts from src/, the endpoints from dist/),
+ * as src/server/lifecycle.ts explains.
+ */
+export function shareAcceptFirst(server: Server, options: AcceptFirstOptions = {}): void {
+	(globalThis as { [key]?: (work: () => void) => void })[key] = acceptFirst(server, options);
+}
+
+/**
+ * Resolves in an event-loop turn of its own once the connections waiting to be accepted have
+ * been taken in (see `acceptFirst`); at once when no server shared a queue (`astro dev`, tests
+ * that call the app directly).
+ */
+export function yourTurn(): Promise<void> {
+	const later = (globalThis as { [key]?: (work: () => void) => void })[key];
+	return later ? new Promise((resolve) => later(resolve)) : Promise.resolve();
 }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acceptFirst } from '../../src/server/accept-first.ts';
+import { acceptFirst, shareAcceptFirst, yourTurn } from '../../src/server/accept-first.ts';
 
 /**
  * A server whose /slow requests cost 3 ms of CPU each and wait in an acceptFirst queue, while
@@ -84,5 +84,27 @@ describe('acceptFirst: costly handlers wait until the waiting connections are ta
 		expect(order).toEqual([0, 1, 2]);
 		// Each piece of work waited at most 3 turns besides its own.
 		expect(turns).toBeLessThanOrEqual(3 * 4 + 2);
+	});
+
+	it('yourTurn waits in the queue a server shared (npm start), and goes at once when none did', async () => {
+		const key = Symbol.for('workshop-handbook.accept-first');
+		const g = globalThis as { [key]?: unknown };
+		delete g[key];
+		let now = false;
+		void yourTurn().then(() => (now = true));
+		await Promise.resolve();
+		expect(now).toBe(true);
+		const fake = new EventEmitter() as unknown as Server;
+		shareAcceptFirst(fake);
+		try {
+			const order: number[] = [];
+			const turns = [1, 2, 3].map((i) => yourTurn().then(() => order.push(i)));
+			await Promise.resolve();
+			expect(order).toEqual([]);
+			await Promise.all(turns);
+			expect(order).toEqual([1, 2, 3]);
+		} finally {
+			delete g[key];
+		}
 	});
 });

@@ -1,3 +1,4 @@
+import { yourTurn } from '../../../../server/accept-first.ts';
 import { requestClient } from '../../../../server/client.ts';
 import { readerOf } from '../../../../server/authorize.ts';
 import { endpoint, json } from '../../../../server/http.ts';
@@ -21,6 +22,11 @@ const streamBudget = 1024 * 1024;
  * the global cap on open streams the answer is 503 with Retry-After.
  */
 export const GET = endpoint(async (app, context) => {
+	// Opened in a turn of its own, after any waiting connection has been taken in: fifty pages
+	// reconnecting at once do not hold up anyone else (src/server/accept-first.ts).
+	await yourTurn();
+	// A client that left while its stream waited costs nothing more.
+	if (context.request.signal.aborted) return new Response(null, { status: 499 });
 	const runId = context.params.id!;
 	await app.store.run(runId);
 	const reader = await readerOf(app, context);
