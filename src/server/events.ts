@@ -44,6 +44,8 @@ export interface EventHubLimits {
 	maxStreams?: number;
 	/** Open streams per client address (HANDBOOK_SSE_MAX_PER_CLIENT, default 16). */
 	maxPerClient?: number;
+	/** Snapshots kept, watched or not (one per run and audience; default 32). */
+	maxSnapshots?: number;
 }
 
 /** A stream admitted under the caps; `release` frees its slot (idempotent). */
@@ -89,6 +91,7 @@ export class EventHub {
 	readonly maxTail: number;
 	readonly maxStreams: number;
 	readonly maxPerClient: number;
+	readonly maxSnapshots: number;
 
 	constructor(store: Store, feed: RunFeed, limits: EventHubLimits = {}) {
 		this.#store = store;
@@ -97,6 +100,7 @@ export class EventHub {
 		this.maxTail = limits.maxTail ?? 200;
 		this.maxStreams = limits.maxStreams ?? limitFromEnv('HANDBOOK_SSE_MAX_STREAMS', 512);
 		this.maxPerClient = limits.maxPerClient ?? limitFromEnv('HANDBOOK_SSE_MAX_PER_CLIENT', 16);
+		this.maxSnapshots = limits.maxSnapshots ?? 32;
 	}
 
 	/**
@@ -195,10 +199,9 @@ export class EventHub {
 		this.#timer ??= setInterval(() => this.#pollAll(), this.pollMs).unref();
 		return () => {
 			watched.subscribers.delete(subscriber);
-			if (watched.subscribers.size === 0 && this.#runs.get(runId) === watched) {
-				this.#runs.delete(runId);
-				for (const key of this.#snapshots.keys()) if (key.startsWith(`${runId}\n`)) this.#snapshots.delete(key);
-			}
+			// The run's snapshots stay cached (a few, see #snapshot): pages that all drop at once
+			// (a network blip, a proxy restart) come back to the same revision.
+			if (watched.subscribers.size === 0 && this.#runs.get(runId) === watched) this.#runs.delete(runId);
 			if (this.#runs.size === 0 && this.#timer) {
 				clearInterval(this.#timer);
 				this.#timer = undefined;
@@ -217,15 +220,26 @@ export class EventHub {
 		return n;
 	}
 
-	/** The run's current view as one frame, computed once per revision and audience. */
+	/**
+	 * The run's current view as one frame, computed once per revision and audience. The last
+	 * `maxSnapshots` are kept, watched or not, the least recently used dropped first.
+	 */
 	async #snapshot(runId: string, reader: Reader): Promise<{ revision: number; frame: Uint8Array }> {
 		const key = `${runId}\n${reader}`;
 		const revision = await this.#store.revision(runId);
 		const cached = this.#snapshots.get(key);
-		if (cached && cached.revision === revision) return cached;
+		this.#snapshots.delete(key);
+		if (cached && cached.revision === revision) {
+			this.#snapshots.set(key, cached);
+			return cached;
+		}
 		const view = await this.#feed.view(runId, reader);
 		const snapshot = { revision: view.revision, frame: frame(view.revision, 'run.snapshot', this.#feed.engine.redactor.value(view)) };
 		this.#snapshots.set(key, snapshot);
+		for (const oldest of this.#snapshots.keys()) {
+			if (this.#snapshots.size <= this.maxSnapshots) break;
+			this.#snapshots.delete(oldest);
+		}
 		return snapshot;
 	}
 

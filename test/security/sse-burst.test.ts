@@ -98,6 +98,38 @@ describe('EventHub under a burst of subscribers (issue 10, finding 1)', () => {
 		hub.close();
 	});
 
+	it('keeps a snapshot for pages that all drop and come back (a network blip), computes it anew after a change, and keeps only maxSnapshots', async () => {
+		const { feed, calls } = paddedFeed(store, 30_000);
+		const hub = new EventHub(store, feed, { maxTail: 200, maxStreams: 100, maxPerClient: 100, maxSnapshots: 2 });
+		const wave = async () => {
+			const frames: string[] = [];
+			const stops = await Promise.all(Array.from({ length: 10 }, () => hub.subscribe(runId, 0, 'anonymous', (f) => frames.push(decoder.decode(f)))));
+			for (const stop of stops) stop();
+			return frames;
+		};
+		const first = await wave();
+		expect(hub.subscribers()).toBe(0);
+		const again = await wave();
+		expect(calls.view).toBe(1);
+		expect(again).toEqual(first);
+		await store.setTick(runId, 'item-1', true, 'Alice');
+		const changed = await wave();
+		expect(calls.view).toBe(2);
+		expect(ids(changed)[0]).toBe(await store.revision(runId));
+		// Two other runs' snapshots push this one out: it is computed again.
+		for (const other of ['a', 'b']) {
+			const id = (await store.createRun({ checklist: 'pre-workshop', environment: 'local', actor: other })).id;
+			await store.transaction(async () => {
+				for (let i = 0; i < 300; i++) await store.setTick(id, `item-${i % 40}`, i % 2 === 0, other);
+			});
+			(await hub.subscribe(id, 0, 'anonymous', () => {}))();
+		}
+		expect(calls.view).toBe(4);
+		await wave();
+		expect(calls.view).toBe(5);
+		hub.close();
+	});
+
 	it('serves a lone subscriber at once, in the same turn', async () => {
 		const { feed } = paddedFeed(store, 10);
 		const hub = new EventHub(store, feed, { maxTail: 200, maxStreams: 100, maxPerClient: 100 });
