@@ -229,4 +229,9 @@ export const postgresMigrations: readonly string[] = [
 		at BIGINT NOT NULL
 	);
 	`,
+	// 6: the newest entry of a run among some actions (the last run-all start or end, read by every
+	// view of a run) from an index, not a walk back through all of the run's entries
+	`
+	CREATE INDEX audit_by_run_action ON audit (run_id, action, id);
+	`,
 ];
