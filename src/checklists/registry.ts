@@ -39,11 +39,19 @@ export class ChecklistRegistry {
 	readonly dir: string;
 	#cache = new Map<string, { mtimeMs: number; checklist: Checklist; meta: PageFrontmatter }>();
 	#inline: InlineText | undefined;
+	#recheckMs: number;
+	#last: { at: number; pages: Array<{ checklist: Checklist; meta: PageFrontmatter }> } | undefined;
 
-	/** `inline`: the text of inline value components (`<Threshold>`) in item texts, see `extractChecklist`. */
-	constructor(dir = docsDir(), inline?: InlineText) {
+	/**
+	 * `inline`: the text of inline value components (`<Threshold>`) in item texts, see
+	 * `extractChecklist`. `recheckMs`: how long the directory listing and the files' times are
+	 * trusted before they are looked at again (0, the default: at every call; the server uses a
+	 * second, so a request does not list and stat every page each time it needs a checklist).
+	 */
+	constructor(dir = docsDir(), inline?: InlineText, options: { recheckMs?: number } = {}) {
 		this.dir = dir;
 		this.#inline = inline;
+		this.#recheckMs = options.recheckMs ?? 0;
 	}
 
 	/** Every page's extracted checklist (pages without task items included), by file. */
@@ -56,7 +64,9 @@ export class ChecklistRegistry {
 	 * not match them throws a FrontmatterError naming the file and the field, as the build does.
 	 */
 	#read(): Array<{ checklist: Checklist; meta: PageFrontmatter }> {
-		return walk(this.dir).map((file) => {
+		const now = performance.now();
+		if (this.#last && now - this.#last.at < this.#recheckMs) return this.#last.pages;
+		const pages = walk(this.dir).map((file) => {
 			const mtimeMs = statSync(file).mtimeMs;
 			const hit = this.#cache.get(file);
 			if (hit && hit.mtimeMs === mtimeMs) return hit;
@@ -65,6 +75,8 @@ export class ChecklistRegistry {
 			this.#cache.set(file, entry);
 			return entry;
 		});
+		this.#last = { at: now, pages };
+		return pages;
 	}
 
 	/**

@@ -46,7 +46,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
 	const handbook = await loadConfig(kinds, options.configFile);
 	const engine = new Engine(handbook, options);
 	const store = await openStore({ dataDir: options.dataDir, now: options.now, ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}) });
-	const service = new RunService(engine, store, new ChecklistRegistry(options.docsDir ?? docsDir(), thresholdText(handbook.checks.values())), { scenariosDir: options.scenariosDir, now: options.now });
+	const service = new RunService(engine, store, new ChecklistRegistry(options.docsDir ?? docsDir(), thresholdText(handbook.checks.values()), { recheckMs: 1000 }), { scenariosDir: options.scenariosDir, now: options.now });
 	const events = new EventHub(store, service);
 	service.events = events;
 	// Several instances on one Postgres: what another commits reaches the live pages here at once

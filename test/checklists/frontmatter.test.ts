@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VFile } from 'vfile';
@@ -49,6 +49,22 @@ describe('frontmatter read by the server registry and the remark plugin', () => 
 		const err = thrown(() => registry.all());
 		expect(err).toBeInstanceOf(FrontmatterError);
 		expect(err.message).toContain(`${join(dir, 'checklists/bad.mdx')}: invalid frontmatter:\n  - checklist.gate:`);
+	});
+
+	it('with recheckMs (the server), trusts the listing and the file times that long, then follows an edit', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'hb-recheck-'));
+		const page = (title: string) => writeFileSync(join(dir, 'launch.mdx'), `---\ntitle: ${title}\nchecklist: { id: launch, phase: launch }\n---\n\n- [ ] Ready\n`);
+		page('Launch');
+		const server = new ChecklistRegistry(dir, undefined, { recheckMs: 200 });
+		const cli = new ChecklistRegistry(dir);
+		expect(server.get('launch')?.title).toBe('Launch');
+		expect(cli.get('launch')?.title).toBe('Launch');
+		page('Launch day');
+		utimesSync(join(dir, 'launch.mdx'), new Date(), new Date(Date.now() + 5000));
+		expect(cli.get('launch')?.title).toBe('Launch day');
+		expect(server.get('launch')?.title).toBe('Launch');
+		await new Promise((r) => setTimeout(r, 250));
+		expect(server.get('launch')?.title).toBe('Launch day');
 	});
 
 	it('makes a page live only for valid checklist or runbook frontmatter, refusing a bad one in the plugin', () => {
