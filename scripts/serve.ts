@@ -10,7 +10,7 @@ import { ConfigError, unsetReport } from '../src/checks/load-config.ts';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../src/server/app.ts';
-import { shareAcceptFirst } from '../src/server/accept-first.ts';
+import { shareAcceptFirst, yourTurn } from '../src/server/accept-first.ts';
 import { attachEcho } from '../src/server/echo.ts';
 import { mergePolicies, secureEveryResponse } from '../src/server/headers.ts';
 import { drain, draining } from '../src/server/lifecycle.ts';
@@ -73,19 +73,27 @@ attachEcho(http);
 
 // While draining, only the health endpoint answers (readiness says 503); any other request is
 // refused with 503 and Retry-After, its connection closed, so a load balancer sends it elsewhere.
+// Live streams open after every waiting connection has been taken in, one per turn
+// (src/server/accept-first.ts): a burst of them cannot hold up anyone else's request. They wait
+// here, before the adapter's static-file lookup and Astro's pipeline, and again in the endpoint
+// (the lookup's thread-pool answers come back together and would bunch them up again).
 const handlers = http.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
 http.removeAllListeners('request');
+shareAcceptFirst(http);
+const liveStream = /^\/api\/runs\/[^/?]+\/events(?:\?|$)/;
 http.on('request', (req: IncomingMessage, res: ServerResponse) => {
 	if (draining() && !(req.url ?? '').startsWith('/api/health')) {
 		res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'retry-after': '5', connection: 'close' });
 		res.end(JSON.stringify({ error: 'the handbook is restarting; try again in a few seconds' }));
 		return;
 	}
-	for (const handler of handlers) handler.call(http, req, res);
+	const handle = () => {
+		// A client that left while its stream waited costs nothing more.
+		if (!req.socket.destroyed) for (const handler of handlers) handler.call(http, req, res);
+	};
+	if (req.method === 'GET' && liveStream.test(req.url ?? '')) void yourTurn().then(handle);
+	else handle();
 });
-// Live streams open after every waiting connection has been taken in, one per turn
-// (src/server/accept-first.ts): a burst of them cannot hold up anyone else's request.
-shareAcceptFirst(http);
 // Security headers on every response (the drain's refusals, the static handler's pages and assets
 // included). The pages' policy is the build's, plus the one thing only known now: the origin of
 // the self-check WebSocket in the config this server runs with (HANDBOOK_CONFIG may differ from
