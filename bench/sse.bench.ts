@@ -62,11 +62,16 @@ async function startProber() {
 // Warm up, untimed, with one round of what follows (50 streams opened and closed, 50 reads of the
 // run), so the JIT and V8's heap sizing are behind us and "before" is the server at work, not
 // the server just started; then the memory figure's starting point.
+/** The 50 clients opening their streams at once, each from its own address in 127.0.<subnet>.0/24. */
+const openWave = (subnet: number) => Promise.all(Array.from({ length: clients }, (_, i) => openRawStream(`${server.url}/api/runs/${runId}/events`, `127.0.${subnet}.${i + 1}`)));
+/** The 50 clients each reading the run once (GET /api/runs/:id), at once. */
+const readRunOnce = (subnet: number) => Promise.all(Array.from({ length: clients }, async (_, i) => (await fetchFrom(`127.0.${subnet}.${i + 1}`)(`${server.url}/api/runs/${runId}`)).text()));
+
 for (let i = 0; i < 50; i++) await (await fetch(`${server.url}/api/health`)).text();
-const warm = await Promise.all(Array.from({ length: clients }, (_, i) => openRawStream(`${server.url}/api/runs/${runId}/events`, `127.0.9.${i + 1}`)));
+const warm = await openWave(9);
 await Promise.all(warm.map((s) => s.firstEvent));
 for (const s of warm) s.close();
-await Promise.all(Array.from({ length: clients }, async (_, i) => (await fetchFrom(`127.0.8.${i + 1}`)(`${server.url}/api/runs/${runId}`)).text()));
+await readRunOnce(8);
 await new Promise((r) => setTimeout(r, 1000));
 const before = rssMiB(server.process.pid!);
 
@@ -85,17 +90,17 @@ for (let wave = 0; wave < waves; wave++) {
 	await new Promise((r) => setTimeout(r, 200));
 	prober.phase('burst');
 	const started = performance.now();
-	open = await Promise.all(Array.from({ length: clients }, (_, i) => openRawStream(`${server.url}/api/runs/${runId}/events`, `127.0.${10 + wave}.${i + 1}`)));
+	open = await openWave(10 + wave);
 	streamErrors += open.filter((s) => s.status !== 200).length;
 	// Each client is caught up (snapshot or history) when its first event has arrived.
 	await Promise.all(open.map((s) => s.firstEvent.catch(() => void streamErrors++)));
 	burstMs += performance.now() - started;
 	prober.phase('pause');
 	bytes += open.reduce((n, s) => n + s.bytes(), 0);
-	// The reference: the same 50 clients each reading the run once (GET /api/runs/:id) at once.
+	// The reference: the same 50 clients each reading the run once at once.
 	await new Promise((r) => setTimeout(r, 200));
 	prober.phase('reference');
-	await Promise.all(Array.from({ length: clients }, async (_, i) => (await fetchFrom(`127.0.${20 + wave}.${i + 1}`)(`${server.url}/api/runs/${runId}`)).text()));
+	await readRunOnce(20 + wave);
 	prober.phase('pause');
 }
 const { idle: idleLatencies, burst: burstLatencies, reference: referenceLatencies, errors: probeErrors } = await prober.finish();
