@@ -35,7 +35,11 @@ export default defineConfig({
 	site: HANDBOOK_SITE,
 	// staticHeaders: the prerendered pages' Content-Security-Policy (below) is sent as a response
 	// header by the adapter's static handler (a <meta> policy cannot carry frame-ancestors).
-	adapter: node({ mode: 'standalone', staticHeaders: true }),
+	// 'middleware' mode: the entry exports Astro's request handler alone, which scripts/serve.ts
+	// gives the /api/ requests (no static file lives there), and still its standalone server
+	// (startServer: static files first, then the same handler) for everything else. `npm start`
+	// serves the site; `astro preview` would serve only the on-demand routes.
+	adapter: node({ mode: 'middleware', staticHeaders: true }),
 	session: false,
 	// Component styles as files, never inlined: an inlined <style> is compiled CSS whose hash is
 	// not known before the build (and Astro's policy leaves it out); a file is 'self'.

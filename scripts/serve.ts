@@ -65,33 +65,51 @@ if (!Number.isFinite(drainSeconds) || drainSeconds < 0) {
 	process.exit(2);
 }
 
-// Start the adapter's standalone server ourselves (same HOST/PORT handling) to reach its http.Server.
-process.env.ASTRO_NODE_AUTOSTART = 'disabled';
-const { startServer } = (await import(entry)) as { startServer: () => { server: { server: Server } } };
-const http: Server = startServer().server.server;
+// Start the adapter's server ourselves (same HOST/PORT handling) to reach its http.Server. Its
+// handler looks for a static file first (a stat, a second request object and route match, a
+// thread-pool round trip) and only then renders; `handler` is the rendering alone.
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+const adapter = (await import(entry)) as { startServer: () => { server: { server: Server } }; handler: Handler };
+const http: Server = adapter.startServer().server.server;
 attachEcho(http);
 
 // While draining, only the health endpoint answers (readiness says 503); any other request is
 // refused with 503 and Retry-After, its connection closed, so a load balancer sends it elsewhere.
 // Live streams open after every waiting connection has been taken in, one per turn
 // (src/server/accept-first.ts): a burst of them cannot hold up anyone else's request. They wait
-// here, before the adapter's static-file lookup and Astro's pipeline, and again in the endpoint
-// (the lookup's thread-pool answers come back together and would bunch them up again).
-const handlers = http.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+// here, before Astro's pipeline, and again in the endpoint (the pipeline's own awaits, a page
+// module's import among them, would otherwise let several of them run in one turn again).
+// The API's requests go straight to the rendering: the build puts no file under /api/ (checked
+// here, so a page or file added there one day is still served), and the adapter's static handler
+// would only find that out (decodeURI's refusal, the one thing it does first, is kept).
+const handlers = http.listeners('request') as Handler[];
 http.removeAllListeners('request');
 shareAcceptFirst(http);
 const liveStream = /^\/api\/runs\/[^/?]+\/events(?:\?|$)/;
+const apiOnly = !existsSync(fileURLToPath(new URL('../dist/client/api', import.meta.url)));
+const isApi = (url: string) => {
+	if (!apiOnly || !url.startsWith('/api/')) return false;
+	try {
+		decodeURI(url);
+		return true;
+	} catch {
+		return false;
+	}
+};
 http.on('request', (req: IncomingMessage, res: ServerResponse) => {
-	if (draining() && !(req.url ?? '').startsWith('/api/health')) {
+	const url = req.url ?? '';
+	if (draining() && !url.startsWith('/api/health')) {
 		res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'retry-after': '5', connection: 'close' });
 		res.end(JSON.stringify({ error: 'the handbook is restarting; try again in a few seconds' }));
 		return;
 	}
 	const handle = () => {
 		// A client that left while its stream waited costs nothing more.
-		if (!req.socket.destroyed) for (const handler of handlers) handler.call(http, req, res);
+		if (req.socket.destroyed) return;
+		if (isApi(url)) adapter.handler(req, res);
+		else for (const handler of handlers) handler.call(http, req, res);
 	};
-	if (req.method === 'GET' && liveStream.test(req.url ?? '')) void yourTurn().then(handle);
+	if (req.method === 'GET' && liveStream.test(url)) void yourTurn().then(handle);
 	else handle();
 });
 // Security headers on every response (the drain's refusals, the static handler's pages and assets

@@ -60,6 +60,21 @@ describe('security headers', () => {
 		for (const path of ['/api/health', '/api/checks', '/api/session']) expect((await headersOf(path)).get('cache-control')).toBe('no-store');
 	});
 
+	// scripts/serve.ts hands /api/ requests straight to Astro's rendering, past the adapter's
+	// static handler: what that handler did for them must still be so.
+	it('are on /api/ answers that skip the static-file lookup: an unknown path is a 404, a malformed one a 400; files keep their caching', async () => {
+		const unknown = await fetch(`${handbook.url}/api/no-such-endpoint`);
+		await unknown.arrayBuffer();
+		expect(unknown.status).toBe(404);
+		expect(unknown.headers.get('x-frame-options')).toBe('DENY');
+		const malformed = await new Promise<IncomingMessage>((resolve, reject) => request(`${handbook.url}/api/%E0%A4%A`, (res) => (res.resume(), resolve(res))).on('error', reject).end());
+		expect(malformed.statusCode).toBe(400);
+		expect(malformed.headers['x-content-type-options']).toBe('nosniff');
+		const page = await (await fetch(`${handbook.url}/checklists/pre-workshop/`)).text();
+		const asset = /(?:src|href)="(\/_astro\/[^"]+)"/.exec(page)![1]!;
+		expect((await headersOf(asset)).get('cache-control')).toBe('public, max-age=31536000, immutable');
+	});
+
 	it('never give a 304 a policy that would replace the cached page’s (a reload would run no script)', async () => {
 		const first = await fetch(`${handbook.url}/checklists/pre-workshop/`);
 		await first.arrayBuffer();
