@@ -7,6 +7,10 @@ import { readFileSync } from 'node:fs';
  * collections then pause the server for a few milliseconds instead of the 15 to 40 ms of the
  * default 32 MiB, which a health check or a live stream would otherwise wait through
  * (bench/sse.bench.ts), and the server's resident memory is about a third lower.
+ * `--v8-pool-size=0` gives V8 as many helper threads (garbage collection, compilation) as the
+ * machine has cores less one, instead of Node's fixed four: on a two-core server the four
+ * competed with the event loop for the cores, and a health check's p99 during a burst of live
+ * streams was 10–16 ms with them against 5–7 ms with one (bench/sse.bench.ts).
  */
 export function startArgs(packageJson = new URL('../package.json', import.meta.url)): string[] {
 	const start = (JSON.parse(readFileSync(packageJson, 'utf8')) as { scripts?: { start?: string } }).scripts?.start ?? '';
