@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The health prober of bench/sse.bench.ts, in its own process so the bench's own SSE clients
-// cannot delay its timings: asks `<url>` every 20 ms (not waiting for the previous answer) and
+// cannot delay its timings: asks `<url>` every 5 ms (not waiting for the previous answer) and
 // files each latency (ms) under the phase named by the last line on stdin (`idle`, `burst`,
 // `reference`, or `pause` for none). Prints "ready" once probing; when stdin closes, the latencies by phase
 // and the error count as JSON.
@@ -32,7 +32,7 @@ while (!stop) {
 			})
 			.catch(() => void errors++),
 	);
-	await new Promise((r) => setTimeout(r, 20));
+	await new Promise((r) => setTimeout(r, 5));
 }
 await Promise.all(inflight);
 process.stdout.write(JSON.stringify({ ...phases, errors }) + '\n');
