@@ -60,7 +60,7 @@ const kubernetes: Kind<Params> = {
 	name: 'kubernetes',
 	params,
 	async observe(p, ctx) {
-		const base = loadKubeConfig(ctx);
+		const base = await loadKubeConfig(ctx);
 		if (p.mode === 'image-digests') return imageDigests.observe(p, ctx, base);
 		const s = session(base, contextOf(ctx), ctx);
 		switch (p.mode) {

@@ -1,4 +1,4 @@
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
 import { z } from 'zod';
 import { capacityFor } from '../../capacity.ts';
 import type { Observed, ProbeContext } from '../../types.ts';
@@ -22,7 +22,7 @@ export async function observe(p: z.output<typeof params>, ctx: ProbeContext, s: 
 		d = await s.apps.readNamespacedDeployment({ namespace: p.namespace, name: p.name }, s.options);
 	} catch (err) {
 		// A deployment that does not exist runs nothing: observed as zero replicas.
-		if (err instanceof k8s.ApiException && Number(err.code) === 404) return { context: s.context, exists: false, desired: 0, ready: 0, available: 0, updated: 0, required, recommended };
+		if (err instanceof s.k8s.ApiException && Number(err.code) === 404) return { context: s.context, exists: false, desired: 0, ready: 0, available: 0, updated: 0, required, recommended };
 		throw kubeError(err, s, `read deployment ${p.namespace}/${p.name}`);
 	}
 	return {

@@ -1,8 +1,7 @@
-import type * as k8s from '@kubernetes/client-node';
 import { z } from 'zod';
 import { allSettledOrThrow } from '../../settle.ts';
 import type { Observed, ProbeContext } from '../../types.ts';
-import { call, session } from './session.ts';
+import { call, session, type KubeBase } from './session.ts';
 
 export const params = z.strictObject({
 	mode: z.literal('image-digests'),
@@ -19,7 +18,7 @@ function digestOf(imageID: string | undefined): string | null {
 }
 
 /** The image digests every region runs, and the regions that differ from the majority. */
-export async function observe(p: z.output<typeof params>, ctx: ProbeContext, base: k8s.KubeConfig): Promise<Observed> {
+export async function observe(p: z.output<typeof params>, ctx: ProbeContext, base: KubeBase): Promise<Observed> {
 	const regions = ctx.environment.regions;
 	const sessions = regions.map((r) => session(base, r.kubeContext, ctx));
 	const perRegion = await allSettledOrThrow(

@@ -1,5 +1,4 @@
 import pLimit from 'p-limit';
-import * as k8s from '@kubernetes/client-node';
 import { fetch } from 'undici';
 import { z } from 'zod';
 import { concealCredentials } from '../http.ts';
@@ -26,7 +25,7 @@ export async function observe(p: z.output<typeof params>, s: KubeSession): Promi
 	const names = (nodes.items ?? []).map((n) => n.metadata?.name).filter((n): n is string => !!n);
 	const server = s.kc.getCurrentCluster()!.server.replace(/\/+$/, '');
 	// One authentication (and one connection pool) for all the kubelet requests.
-	const auth = new k8s.RequestContext(server, k8s.HttpMethod.GET);
+	const auth = new s.k8s.RequestContext(server, s.k8s.HttpMethod.GET);
 	await call(s, 'authenticate', () => s.kc.applySecurityAuthentication(auth));
 	// A token an exec plugin produced is known only now.
 	concealCredentials(auth.getHeaders() as Record<string, string>, s.ctx);
@@ -47,7 +46,7 @@ export async function observe(p: z.output<typeof params>, s: KubeSession): Promi
 			}
 			const text = await res.text();
 			if (res.status === 401 || res.status === 403) {
-				refused ??= kubeError(new k8s.ApiException(res.status, 'stats/summary', text, {}), s, `read node stats (nodes/proxy) of ${node}`);
+				refused ??= kubeError(new s.k8s.ApiException(res.status, 'stats/summary', text, {}), s, `read node stats (nodes/proxy) of ${node}`);
 				return;
 			}
 			let fs: { availableBytes?: number; capacityBytes?: number } | undefined;

@@ -1,22 +1,37 @@
-import * as k8s from '@kubernetes/client-node';
+import type * as K8s from '@kubernetes/client-node';
 import { STATUS_CODES } from 'node:http';
 import { errorCode } from '../../net.ts';
 import { excerpt } from '../../redact.ts';
 import { ProbeError, type ProbeContext } from '../../types.ts';
 
+/**
+ * The client library, imported by the first Kubernetes probe rather than with the check kinds: it
+ * takes about a third of a second to load, which every command that only reads the config
+ * (`handbook checklists lint` among them) would otherwise pay for nothing.
+ */
+let library: Promise<typeof K8s> | undefined;
+
+/** The kubeconfig as read, with the library that read it. */
+export interface KubeBase {
+	k8s: typeof K8s;
+	kc: K8s.KubeConfig;
+}
+
 /** One kube context's clients, every request of which stops when `signal` aborts. */
 export interface KubeSession {
+	k8s: typeof K8s;
 	context: string;
-	kc: k8s.KubeConfig;
-	core: k8s.CoreV1Api;
-	apps: k8s.AppsV1Api;
-	custom: k8s.CustomObjectsApi;
-	options: k8s.ConfigurationOptions;
+	kc: K8s.KubeConfig;
+	core: K8s.CoreV1Api;
+	apps: K8s.AppsV1Api;
+	custom: K8s.CustomObjectsApi;
+	options: K8s.ConfigurationOptions;
 	signal: AbortSignal;
 	ctx: ProbeContext;
 }
 
-export function loadKubeConfig(ctx: ProbeContext): k8s.KubeConfig {
+export async function loadKubeConfig(ctx: ProbeContext): Promise<KubeBase> {
+	const k8s = await (library ??= import('@kubernetes/client-node'));
 	const kc = new k8s.KubeConfig();
 	try {
 		if (ctx.environment.kubeconfig) kc.loadFromFile(ctx.environment.kubeconfig);
@@ -30,11 +45,11 @@ export function loadKubeConfig(ctx: ProbeContext): k8s.KubeConfig {
 			if (typeof value === 'string') ctx.conceal?.(value);
 		}
 	}
-	return kc;
+	return { k8s, kc };
 }
 
 /** A session on one context of the kubeconfig: its own KubeConfig, so sessions can run side by side. */
-export function session(base: k8s.KubeConfig, context: string, ctx: ProbeContext): KubeSession {
+export function session({ k8s, kc: base }: KubeBase, context: string, ctx: ProbeContext): KubeSession {
 	const signal = ctx.signal;
 	if (!base.getContextObject(context)) {
 		const known = base.getContexts().map((c) => c.name);
@@ -44,7 +59,7 @@ export function session(base: k8s.KubeConfig, context: string, ctx: ProbeContext
 	kc.loadFromOptions({ clusters: base.clusters, users: base.users, contexts: base.contexts, currentContext: context });
 	if (!kc.getCurrentCluster()) throw new ProbeError(`kube context "${context}" names a cluster the kubeconfig does not define`, { context });
 	// Object-parameter API calls run Observable middleware (the library's own stub, not rxjs).
-	const withSignal: k8s.ObservableMiddleware = {
+	const withSignal: K8s.ObservableMiddleware = {
 		pre: (rc) => {
 			rc.setSignal(signal);
 			return new k8s.Observable(Promise.resolve(rc));
@@ -52,6 +67,7 @@ export function session(base: k8s.KubeConfig, context: string, ctx: ProbeContext
 		post: (res) => new k8s.Observable(Promise.resolve(res)),
 	};
 	return {
+		k8s,
 		context,
 		kc,
 		core: kc.makeApiClient(k8s.CoreV1Api),
@@ -74,7 +90,7 @@ export function kubeError(err: unknown, s: KubeSession, what: string): ProbeErro
 	if (err instanceof ProbeError) return err;
 	const where = `Kubernetes API of context "${s.context}"`;
 	if (s.signal.aborted) return new ProbeError(`${where}: ${what} did not finish before the deadline`, { context: s.context, error: 'ABORTED' });
-	if (err instanceof k8s.ApiException) {
+	if (err instanceof s.k8s.ApiException) {
 		const code = Number(err.code);
 		let reason = '';
 		let message = '';
