@@ -54,6 +54,7 @@ export function acceptFirst(server: Server, options: AcceptFirstOptions = {}): (
 }
 
 const key = Symbol.for('workshop-handbook.accept-first');
+const shared = globalThis as { [key]?: (work: () => void) => void };
 
 /**
  * Makes `server`'s queue the process's, for `yourTurn`: shared through `globalThis` because
@@ -61,7 +62,7 @@ const key = Symbol.for('workshop-handbook.accept-first');
  * as src/server/lifecycle.ts explains.
  */
 export function shareAcceptFirst(server: Server, options: AcceptFirstOptions = {}): void {
-	(globalThis as { [key]?: (work: () => void) => void })[key] = acceptFirst(server, options);
+	shared[key] = acceptFirst(server, options);
 }
 
 /**
@@ -70,6 +71,6 @@ export function shareAcceptFirst(server: Server, options: AcceptFirstOptions = {
  * that call the app directly).
  */
 export function yourTurn(): Promise<void> {
-	const later = (globalThis as { [key]?: (work: () => void) => void })[key];
+	const later = shared[key];
 	return later ? new Promise((resolve) => later(resolve)) : Promise.resolve();
 }
